@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Command line for the HTTP status code reference: build, serve, new, check."""
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from httpref.content import ContentError, load_registry, registry_spec
+from httpref.pipeline import build_site, check_site
+from httpref.schema import scaffold
+
+ROOT = Path(__file__).resolve().parent
+log = logging.getLogger("httpref")
+
+
+def command_build(args) -> int:
+    build_site(ROOT, Path(args.out), args.base_url)
+    return 0
+
+
+def command_check(args) -> int:
+    site = check_site(ROOT)
+    log.info("Content is valid: %d codes", len(site.codes))
+    return 0
+
+
+def command_new(args) -> int:
+    path = ROOT / "content" / "codes" / f"{args.code}.md"
+    if path.exists():
+        log.error("%s already exists", path.relative_to(ROOT))
+        return 1
+    entry = load_registry(ROOT / "content" / "registry.csv").get(args.code)
+    spec = registry_spec(entry.reference) if entry else None
+    path.write_text(scaffold(args.code, entry.name if entry else "", str(spec or "")),
+                    encoding="utf-8")
+    log.info("Wrote %s: fill in every TODO, then run `python build.py check`",
+             path.relative_to(ROOT))
+    return 0
+
+
+def command_serve(args) -> int:
+    from httpref.serve import serve
+    serve(ROOT, Path(args.out), args.host, args.port)
+    return 0
+
+
+def status_code(text: str) -> int:
+    if not (text.isdigit() and len(text) == 3 and 100 <= int(text) <= 599):
+        raise argparse.ArgumentTypeError(f"expected a status code from 100 to 599, got {text!r}")
+    return int(text)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="build the site")
+    build.add_argument("--out", default=str(ROOT / "_site"), help="output folder (default _site/)")
+    build.add_argument("--base-url", help="absolute URL the site is published at")
+    build.set_defaults(run=command_build)
+    serve = commands.add_parser("serve", help="build, serve and rebuild on every change")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--out", default=str(ROOT / "_site"))
+    serve.set_defaults(run=command_serve)
+    new = commands.add_parser("new", help="scaffold content/codes/CODE.md")
+    new.add_argument("code", type=status_code)
+    new.set_defaults(run=command_new)
+    check = commands.add_parser("check", help="validate all content without writing output")
+    check.set_defaults(run=command_check)
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    args = parse_args(argv)
+    try:
+        return args.run(args)
+    except ContentError as error:
+        print(error, file=sys.stderr)
+        log.error("%d problem(s) found; nothing was written", len(error.problems))
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

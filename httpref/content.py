@@ -1,0 +1,638 @@
+"""Load and validate content into a frozen model; report every mistake as path:line: field."""
+import csv
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from . import schema
+
+YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# RFC 9110 §15.1 (and RFC 7725 §3 for 451): codes a cache may store with heuristic freshness.
+HEURISTICALLY_CACHEABLE = frozenset({200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 451, 501})
+# Responses that never carry content: 1xx, 204 (§15.3.5), 205 (§15.3.6), 304 (§15.4.5).
+WITHOUT_CONTENT = frozenset({204, 205, 304})
+CLASS_KEYS = ("1xx", "2xx", "3xx", "4xx", "5xx")
+
+SHORT_LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
+RFC_REF = re.compile(r"RFC ?(\d{3,5})(?: ?§ ?(\d+(?:\.\d+)*))?$")
+CODE_REF = re.compile(r"[1-5]\d\d$")
+RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>")
+CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+FENCE = re.compile(r"^(```+|~~~+)\s*([^\s`]*)")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One mistake in one file."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self):
+        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+
+
+class ContentError(Exception):
+    """Every problem found in the content, reported together."""
+
+    def __init__(self, problems):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(map(str, self.problems)))
+
+
+@dataclass(frozen=True)
+class RegistryEntry:
+    """One row of the IANA HTTP Status Code Registry."""
+
+    code: int
+    name: str
+    reference: str
+    status: str  # registered, temporary, unused, obsoleted
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A reference to an RFC, optionally to one section of it."""
+
+    rfc: int
+    section: str = ""
+
+    @property
+    def url(self) -> str:
+        anchor = f"#section-{self.section}" if self.section else ""
+        return f"https://www.rfc-editor.org/rfc/rfc{self.rfc}.html{anchor}"
+
+    def __str__(self):
+        return f"RFC {self.rfc}" + (f" §{self.section}" if self.section else "")
+
+
+@dataclass(frozen=True)
+class Example:
+    """One code example: a tab label, a Pygments language name, the code, an optional note."""
+
+    label: str
+    language: str
+    code: str
+    note: str
+
+
+@dataclass(frozen=True)
+class StatusCode:
+    """One status code page: front-matter fields, body sections and what follows from the code."""
+
+    code: int
+    source: str
+    fields: dict
+    sections: dict
+    examples: tuple
+    registry: RegistryEntry | None
+
+    def __getattr__(self, name):
+        if name in schema.FIELDS_BY_NAME:
+            return self.fields.get(name, [] if schema.FIELDS_BY_NAME[name].kind != schema.TEXT else "")
+        raise AttributeError(name)
+
+    @property
+    def class_key(self) -> str:
+        return f"{self.code // 100}xx"
+
+    @property
+    def is_official(self) -> bool:
+        return self.registry is not None
+
+    @property
+    def status(self) -> str:
+        return self.registry.status if self.registry else "unofficial"
+
+    @property
+    def is_cacheable(self) -> bool:
+        return self.code in HEURISTICALLY_CACHEABLE
+
+    @property
+    def allows_content(self) -> bool:
+        return self.code >= 200 and self.code not in WITHOUT_CONTENT
+
+    @property
+    def url(self) -> str:
+        return code_url(self.code)
+
+    @cached_property
+    def spec_ref(self) -> Spec | None:
+        return parse_spec(self.spec) if self.spec else None
+
+
+@dataclass(frozen=True)
+class Page:
+    """A prose page such as the explainer."""
+
+    slug: str
+    source: str
+    title: str
+    description: str
+    body: str
+
+    @property
+    def url(self) -> str:
+        return f"/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the renderer needs, validated."""
+
+    config: dict
+    codes: tuple
+    classes: dict
+    pages: tuple
+    registry: dict
+
+    @cached_property
+    def by_code(self) -> dict:
+        return {entry.code: entry for entry in self.codes}
+
+    def phrase(self, code: int) -> str:
+        """The phrase of a code with a page, else its registered name."""
+        if code in self.by_code:
+            return self.by_code[code].phrase
+        return self.registry[code].name
+
+
+def code_url(code: int) -> str:
+    """The one place that decides a code page's URL (the site's own not-found page is /404.html)."""
+    return f"/{code}/"
+
+
+def parse_spec(text: str) -> Spec | None:
+    match = RFC_REF.match(text.strip())
+    return Spec(int(match[1]), match[2] or "") if match else None
+
+
+def load_registry(path: Path) -> dict:
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = csv.DictReader(handle)
+        return {int(row["code"]): RegistryEntry(int(row["code"]), row["name"], row["reference"],
+                                                row["status"]) for row in rows}
+
+
+def load_site(root: Path, base_url: str | None = None) -> Site:
+    """Read and validate all content under root/content; raise ContentError listing every problem."""
+    content = root / "content"
+    problems, links = [], []
+    registry = load_registry(content / "registry.csv")
+    config = load_yaml_record(content / "site.yaml", root, schema.SITE_FIELDS, problems, links)
+    if base_url:
+        config["base_url"] = base_url
+    config["base_url"] = config.get("base_url", "").rstrip("/")
+    codes = [entry for path in sorted((content / "codes").iterdir())
+             if (entry := load_code(path, root, registry, problems, links))]
+    classes = load_classes(content / "classes.yaml", root, problems, links)
+    pages = tuple(entry for path in sorted((content / "pages").glob("*.md"))
+                  if (entry := load_page(path, root, problems, links)))
+    check_links(codes, registry, links, problems)
+    if problems:
+        raise ContentError(problems)
+    return Site(config, tuple(sorted(codes, key=lambda entry: entry.code)), classes, pages, registry)
+
+
+class FileReader:
+    """Collects the problems of one file and turns YAML marks into file lines."""
+
+    def __init__(self, path: Path, root: Path, problems: list, links: list):
+        self.rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        self.problems = problems
+        self.links = links  # (path, code, line, field) of every [[NNN]] and related code
+        self.offset = 2  # YAML marks count from 0 and front matter starts on file line 2
+
+    def error(self, line: int, field: str, message: str):
+        self.problems.append(Problem(self.rel, line, field, message))
+
+    def line_of(self, node) -> int:
+        return node.start_mark.line + self.offset
+
+    def read_text(self, path: Path) -> str | None:
+        """The file as text with a BOM removed and CRLF line endings made LF."""
+        if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
+            self.error(1, "file", "symbolic link leads outside content/")
+            return None
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            self.error(data[:error.start].count(b"\n") + 1, "file", "not valid UTF-8")
+            return None
+        return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+    def compose(self, text: str):
+        """The YAML node tree (None for an empty document), or False after reporting an error."""
+        try:
+            return yaml.compose(text, Loader=YamlLoader)
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            message = error.problem or "invalid YAML"
+            if "\t" in text and "'\\t'" in message:
+                message = "tab character; indent YAML with spaces"
+            self.error(mark.line + self.offset, "front matter",
+                       f"invalid YAML: {message}")
+        except yaml.YAMLError as error:
+            self.error(self.offset, "front matter", f"invalid YAML: {error}")
+        return False
+
+    def split_front_matter(self, text: str):
+        """(YAML text, body lines, file line of the first body line), or None."""
+        lines = text.split("\n")
+        if lines[0].rstrip() != "---":
+            self.error(1, "front matter", "the file must start with a line of three dashes (---)")
+            return None
+        for index in range(1, len(lines)):
+            if lines[index].rstrip() == "---":
+                return "\n".join(lines[1:index]), lines[index + 1:], index + 2
+        self.error(1, "front matter", "the front matter has no closing --- line")
+        return None
+
+    def fields(self, node, fields: tuple, missing_line: int) -> dict:
+        """Check a mapping node against field descriptions; return plain values."""
+        by_name = {field.name: field for field in fields}
+        if node is None:
+            node = yaml.MappingNode("tag:yaml.org,2002:map", [])
+        if not isinstance(node, yaml.MappingNode):
+            self.error(self.line_of(node), "front matter", "expected 'field: value' lines")
+            return {}
+        values = {}
+        for key_node, value_node in node.value:
+            name = str(key_node.value)
+            line = self.line_of(key_node)
+            if name not in by_name:
+                self.error(line, name, "unknown field" + suggest(name, by_name))
+            elif name in values:
+                self.error(line, name, "field given twice")
+            else:
+                field = by_name[name]
+                values[name] = self.value(value_node, field.kind, name, field.min_items)
+        for field in fields:
+            if field.required and field.name not in values:
+                self.error(missing_line, field.name, "required field is missing")
+        return {name: value for name, value in values.items() if value is not None}
+
+    def value(self, node, kind, label: str, min_items: int = 0):
+        """Convert one node of the given kind, reporting a problem and returning None if wrong."""
+        line = self.line_of(node)
+        if kind == schema.TEXT:
+            return self.text(node, label)
+        if kind == schema.CODE:
+            if node.tag == "tag:yaml.org,2002:int" and CODE_REF.match(str(node.value)):
+                self.links.append((self.rel, int(node.value), line, label))
+                return int(node.value)
+            if node.tag == "tag:yaml.org,2002:int" and str(node.value).startswith("0"):
+                self.error(line, label, f"{node.value} is read by YAML as an octal number; "
+                                        f"write {node.value.lstrip('0')} without the leading zero")
+            else:
+                self.error(line, label, f"expected a status code from 100 to 599, got {describe(node)}")
+            return None
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(line, label, f"expected a list, got {describe(node)}")
+            return None
+        if len(node.value) < min_items:
+            self.error(line, label, f"needs at least {min_items} items, got {len(node.value)}")
+        item_kind = schema.TEXT if kind == schema.TEXT_LIST else dict(kind)
+        items = [self.item(child, item_kind, f"{label}[{index}]")
+                 for index, child in enumerate(node.value, 1)]
+        return tuple(item for item in items if item is not None)
+
+    def item(self, node, kind, label: str):
+        if kind == schema.TEXT:
+            return self.text(node, label)
+        if not isinstance(node, yaml.MappingNode):
+            keys = ", ".join(kind)
+            self.error(self.line_of(node), label, f"expected a record with {keys}, got {describe(node)}")
+            return None
+        record = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key not in kind:
+                self.error(self.line_of(key_node), f"{label}.{key}", "unknown key" + suggest(key, kind))
+            else:
+                record[key] = self.value(value_node, kind[key], f"{label}.{key}")
+        for key in kind:
+            if key not in record:
+                self.error(self.line_of(node), f"{label}.{key}", "required key is missing")
+        return record if all(value is not None for value in record.values()) and len(record) == len(kind) else None
+
+    def text(self, node, label: str) -> str | None:
+        line = self.line_of(node)
+        if not (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str"):
+            hint = ""
+            if node.tag == "tag:yaml.org,2002:bool":
+                hint = " (YAML reads yes/no/on/off/true/false as booleans; put the text in quotes)"
+            elif node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+                hint = " (put it in quotes)"
+            self.error(line, label, f"expected text, got {describe(node)}{hint}")
+            return None
+        value = node.value.strip()
+        if not value:
+            self.error(line, label, "must not be empty")
+        elif "TODO" in value:
+            self.error(line, label, "still says TODO")
+        else:
+            self.markdown(value, line, label)
+        return value
+
+    def markdown(self, text: str, first_line: int, label: str):
+        """Check prose outside code: no raw HTML or script URLs; short links well formed."""
+        for number, line in enumerate(text.split("\n"), first_line):
+            plain = CODE_SPAN.sub("", line)
+            if RAW_HTML.search(plain):
+                self.error(number, label, "raw HTML is not allowed; write Markdown")
+            if "javascript:" in plain.lower():
+                self.error(number, label, "javascript: URLs are not allowed")
+            for target in SHORT_LINK.findall(plain):
+                if CODE_REF.match(target):
+                    self.links.append((self.rel, int(target), number, label))
+                elif not parse_spec(target):
+                    self.error(number, label, f"[[{target}]] is neither a status code such as "
+                                              f"[[404]] nor a spec such as [[RFC 9110 §15.5.5]]")
+
+
+def suggest(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def describe(node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    kind = node.tag.rsplit(":", 1)[-1]
+    return {"bool": "a boolean", "int": "a number", "float": "a number", "null": "nothing",
+            "str": f"text '{node.value}'"}.get(kind, f"a {kind}")
+
+
+def load_yaml_record(path: Path, root: Path, fields, problems, links) -> dict:
+    """A whole YAML file checked against field descriptions (site.yaml)."""
+    reader = FileReader(path, root, problems, links)
+    reader.offset = 1
+    text = reader.read_text(path)
+    node = reader.compose(text) if text is not None else False
+    return {} if node is False else reader.fields(node, fields, 1)
+
+
+def load_classes(path: Path, root: Path, problems, links) -> dict:
+    reader = FileReader(path, root, problems, links)
+    reader.offset = 1
+    text = reader.read_text(path)
+    node = reader.compose(text) if text is not None else False
+    kinds = {key: {"name": schema.TEXT, "summary": schema.TEXT, "description": schema.TEXT}
+             for key in CLASS_KEYS}
+    if not node:
+        return {}
+    classes = {}
+    for key_node, value_node in node.value if isinstance(node, yaml.MappingNode) else ():
+        if key_node.value in kinds:
+            classes[key_node.value] = reader.item(value_node, kinds[key_node.value], key_node.value)
+        else:
+            reader.error(reader.line_of(key_node), str(key_node.value),
+                         "unknown class" + suggest(str(key_node.value), kinds))
+    for key in CLASS_KEYS:
+        if key not in classes:
+            reader.error(1, key, "class is missing")
+    return classes
+
+
+def load_page(path: Path, root: Path, problems, links) -> Page | None:
+    reader = FileReader(path, root, problems, links)
+    text = reader.read_text(path)
+    parts = reader.split_front_matter(text) if text is not None else None
+    if not parts:
+        return None
+    yaml_text, body, body_line = parts
+    node = reader.compose(yaml_text)
+    if node is False:
+        return None
+    values = reader.fields(node, schema.PAGE_FIELDS, body_line - 1)
+    reader.markdown("\n".join(body), body_line, "body")
+    if len(values) < len(schema.PAGE_FIELDS):
+        return None
+    return Page(path.stem, reader.rel, values["title"], values["description"], "\n".join(body))
+
+
+def load_code(path: Path, root: Path, registry: dict, problems, links) -> StatusCode | None:
+    """One content/codes/NNN.md file, or None after reporting its problems."""
+    reader = FileReader(path, root, problems, links)
+    match = re.fullmatch(r"([1-5]\d\d)\.md", path.name)
+    if not match:
+        reader.error(1, "file", "file name must be a status code from 100 to 599, e.g. 404.md")
+        return None
+    code = int(match[1])
+    text = reader.read_text(path)
+    parts = reader.split_front_matter(text) if text is not None else None
+    if not parts:
+        return None
+    yaml_text, body, body_line = parts
+    node = reader.compose(yaml_text)
+    if node is False:
+        return None
+    values = reader.fields(node, schema.FIELDS, body_line - 1)
+    entry = registry.get(code)
+    check_identity(reader, code, entry, values, body_line - 1)
+    sections, examples = read_body(reader, body, body_line)
+    if any(problem.path == reader.rel for problem in problems):
+        return None
+    return StatusCode(code, reader.rel, values, sections, examples, entry)
+
+
+def check_identity(reader: FileReader, code: int, entry, values: dict, line: int):
+    """An official code's phrase and spec agree with the registry; an unofficial one names its vendor."""
+    if entry:
+        if "phrase" in values and values["phrase"] != entry.name:
+            reader.error(line, "phrase", f"the registry names {code} '{entry.name}', "
+                                         f"not '{values['phrase']}'")
+        if "spec" not in values:
+            reader.error(line, "spec", f"required for an official code (registry: {entry.reference})")
+        elif not spec_matches(values["spec"], entry.reference):
+            reader.error(line, "spec", f"'{values['spec']}' disagrees with the registry's "
+                                       f"reference {entry.reference}")
+    else:
+        for name in ("vendors", "sources"):
+            if not values.get(name):
+                reader.error(line, name, f"{code} is not in the IANA registry, so name its "
+                                         f"{name} (unofficial code)")
+    if values.get("spec") and not parse_spec(values["spec"]) and not values["spec"].startswith("draft-"):
+        reader.error(line, "spec", "write a spec as 'RFC 9110 §15.3.3' or 'RFC 8297'")
+
+
+def registry_spec(reference: str) -> Spec | None:
+    """The registry's 'RFC9110, Section 15.3.3' or 'RFC6585' as a Spec."""
+    match = re.fullmatch(r"RFC(\d+)(?:, Section ([\d.]+))?", reference)
+    return Spec(int(match[1]), match[2] or "") if match else None
+
+
+def spec_matches(spec: str, reference: str) -> bool:
+    """A spec agrees with the registry; it may name a section where the registry names none."""
+    if reference.startswith("draft-"):
+        return spec.startswith(reference)
+    parsed, official = parse_spec(spec), registry_spec(reference)
+    return bool(parsed and official and parsed.rfc == official.rfc
+                and official.section in ("", parsed.section))
+
+
+def read_body(reader: FileReader, lines: list, first_line: int):
+    """Split the body into its sections and examples, checking each against schema.SECTIONS."""
+    found = {}  # key -> (heading line, [lines])
+    current = None
+    fence = ""
+    order = []
+    for number, line in enumerate(lines, first_line):
+        if fence or FENCE.match(line):
+            marker = FENCE.match(line)
+            if not fence and marker:
+                fence = marker[1]
+            elif line.strip().startswith(fence) and line.strip().strip(fence[0]) == "":
+                fence = ""
+        elif line.startswith("## "):
+            heading = line[3:].strip()
+            section = schema.SECTIONS_BY_HEADING.get(heading)
+            if section is None:
+                reader.error(number, "body", f"unknown section '## {heading}'"
+                             + suggest(heading, schema.SECTIONS_BY_HEADING))
+                current = None
+                continue
+            if section.key in found:
+                reader.error(number, section.key, f"section '## {heading}' appears twice")
+            current = section.key
+            found[current] = (number, [])
+            order.append(section)
+            continue
+        if current:
+            found[current][1].append((number, line))
+        elif line.strip():
+            reader.error(number, "body", "text before the first section heading")
+    last_line = first_line + len(lines) - 1
+    for section in schema.SECTIONS:
+        if section.key not in found:
+            reader.error(last_line, section.key, f"section '## {section.heading}' is missing")
+    if order and order != [s for s in schema.SECTIONS if s.key in found]:
+        reader.error(found[order[0].key][0], "body", "sections must follow the order: "
+                     + ", ".join(s.heading for s in schema.SECTIONS))
+    sections = {}
+    for section in schema.SECTIONS:
+        if section.key not in found or section.key == "examples":
+            continue
+        heading_line, numbered = found[section.key]
+        text = "\n".join(line for _, line in numbered).strip()
+        prose = [(n, line) for n, line in numbered]
+        check_prose(reader, prose, section.key)
+        if not text:
+            reader.error(heading_line, section.key, "section is empty")
+        elif "TODO" in text:
+            reader.error(heading_line, section.key, "still says TODO")
+        elif section.list_marker:
+            check_list(reader, section, heading_line, numbered)
+        sections[section.key] = text
+    examples = ()
+    if "examples" in found:
+        examples = read_examples(reader, *found["examples"])
+    return sections, examples
+
+
+def check_prose(reader: FileReader, numbered: list, label: str):
+    """Run the Markdown checks on the lines of a section that lie outside code fences."""
+    fence = ""
+    for number, line in numbered:
+        marker = FENCE.match(line)
+        if marker and (not fence or line.strip().strip(fence[0]) == ""):
+            fence = "" if fence else marker[1]
+        elif not fence:
+            reader.markdown(line, number, label)
+
+
+def check_list(reader: FileReader, section, heading_line: int, numbered: list):
+    pattern = r"[-*] " if section.list_marker == "-" else r"\d+\. "
+    items = [line for _, line in numbered if re.match(pattern, line)]
+    kind = "bullets" if section.list_marker == "-" else "numbered steps"
+    if not section.min_items <= len(items) <= section.max_items:
+        reader.error(heading_line, section.key, f"needs {section.min_items}–{section.max_items} "
+                                                f"{kind}, found {len(items)}")
+
+
+def read_examples(reader: FileReader, heading_line: int, numbered: list) -> tuple:
+    """Each `### Label` with an optional note and exactly one fenced block with a language."""
+    examples = []
+    current = None
+    for number, line in numbered:
+        if current and current["fence"] and current["closing"] is None:
+            if line.strip() and line.strip().strip(current["fence"][0]) == "" \
+                    and len(line.strip()) >= len(current["fence"]):
+                current["closing"] = number
+            else:
+                current["code"].append(line)
+        elif line.startswith("### "):
+            current = {"label": line[4:].strip(), "line": number, "note": [], "fence": "",
+                       "language": "", "code": [], "closing": None}
+            examples.append(current)
+        elif current is None:
+            if line.strip():
+                reader.error(number, "examples", "text before the first '### Label' heading")
+        elif FENCE.match(line):
+            marker = FENCE.match(line)
+            if current["fence"]:
+                reader.error(number, "examples", f"'{current['label']}' has more than one code block")
+                current["closing"] = None
+            current["fence"], current["language"] = marker[1], marker[2].lower()
+            current["fence_line"] = number
+        elif current["fence"] and line.strip():
+            reader.error(number, "examples", f"text after the code block of '{current['label']}'")
+        else:
+            current["note"].append(line)
+            reader.markdown(line, number, "examples")
+    result = []
+    for example in examples:
+        label, line = example["label"], example["line"]
+        if not example["fence"]:
+            reader.error(line, "examples", f"'{label}' has no fenced code block")
+        elif not example["language"]:
+            reader.error(example["fence_line"], "examples", f"the code block of '{label}' has no "
+                                                          "language (write ```js, ```python…)")
+        elif not is_known_language(example["language"]):
+            reader.error(example["fence_line"], "examples", f"unknown language "
+                                                          f"'{example['language']}' in '{label}'")
+        elif example["closing"] is None:
+            reader.error(example["fence_line"], "examples", f"the code block of '{label}' is never closed")
+        elif "TODO" in "\n".join(example["code"]):
+            reader.error(example["fence_line"], "examples", f"'{label}' still says TODO")
+        else:
+            result.append(Example(label, example["language"], "\n".join(example["code"]),
+                                  "\n".join(example["note"]).strip()))
+    for words, language, name in schema.REQUIRED_EXAMPLES:
+        if examples and not any(any(word in ex.label for word in words) and ex.language == language
+                                for ex in result):
+            reader.error(heading_line, "examples", f"needs a {name} example")
+    if not examples:
+        reader.error(heading_line, "examples", "no examples; add at least Node.js (Express) "
+                                               "and Python (Flask or FastAPI)")
+    return tuple(result)
+
+
+def is_known_language(name: str) -> bool:
+    try:
+        get_lexer_by_name(name)
+    except ClassNotFound:
+        return False
+    return True
+
+
+def check_links(codes: list, registry: dict, links: list, problems: list):
+    """Every [[NNN]] and related code has a page or is at least registered."""
+    pages = {entry.code for entry in codes}
+    for path, code, line, label in links:
+        if code not in pages and code not in registry:
+            problems.append(Problem(path, line, label,
+                                    f"{code} has no page and is not in the IANA registry"))

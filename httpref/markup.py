@@ -1,0 +1,89 @@
+"""Markdown and syntax highlighting: the one place where content becomes trusted HTML."""
+import xml.etree.ElementTree as etree
+from functools import lru_cache
+
+import markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markupsafe import Markup
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+
+from .content import CODE_REF, SHORT_LINK, code_url, parse_spec
+
+FORMATTER = HtmlFormatter(nowrap=True)
+
+
+class ShortLinkProcessor(InlineProcessor):
+    """`[[404]]` becomes a link to the code page; `[[RFC 9110 §15.5.5]]` a link to the RFC."""
+
+    def __init__(self, site):
+        super().__init__(SHORT_LINK.pattern)
+        self.site = site
+
+    def handleMatch(self, match, data):
+        target = match[1].strip()
+        element = etree.Element("a")
+        if CODE_REF.match(target):
+            code = int(target)
+            element.text = f"{code} {self.site.phrase(code)}"
+            if code in self.site.by_code:
+                element.set("href", code_url(code))
+            else:  # registered, page not written yet: plain text, never a dead link
+                element = etree.Element("span")
+                element.text = f"{code} {self.site.phrase(code)}"
+        else:
+            spec = parse_spec(target)
+            element.set("href", spec.url)
+            element.text = str(spec)
+        return element, match.start(0), match.end(0)
+
+
+class ShortLinkExtension(Extension):
+    def __init__(self, site):
+        super().__init__()
+        self.site = site
+
+    def extendMarkdown(self, md):
+        md.inlinePatterns.register(ShortLinkProcessor(self.site), "short_link", 175)
+        # Raw HTML is rejected by validation; escape it here too so nothing slips through.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+
+
+class Markdown:
+    """One configured converter for the whole site, reset for every piece of text."""
+
+    def __init__(self, site):
+        self.converter = markdown.Markdown(
+            extensions=["fenced_code", "tables", "sane_lists", "toc", ShortLinkExtension(site)],
+            extension_configs={"toc": {"permalink": False}},
+        )
+
+    def block(self, text: str) -> Markup:
+        self.converter.reset()
+        return Markup(self.converter.convert(text))
+
+    def inline(self, text: str) -> Markup:
+        """Markdown for a short text, without the wrapping paragraph."""
+        html = self.block(text)
+        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            html = html[3:-4]
+        return Markup(html)
+
+    def toc(self, text: str) -> list:
+        """(anchor, title) of each level-2 heading, in order."""
+        self.block(text)
+        return [(token["id"], token["name"]) for token in self.converter.toc_tokens
+                if token["level"] == 2]
+
+
+@lru_cache(maxsize=None)
+def lexer_for(language: str):
+    return get_lexer_by_name(language)
+
+
+def highlight_code(code: str, language: str) -> Markup:
+    """Code highlighted at build time with one shared formatter and cached lexers."""
+    return Markup(highlight(code, lexer_for(language), FORMATTER))

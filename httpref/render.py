@@ -1,0 +1,144 @@
+"""Render the validated site into output files: (path, bytes) pairs, nothing written yet."""
+import hashlib
+import json
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from .content import CLASS_KEYS, Site, StatusCode
+from .markup import Markdown, highlight_code
+
+STATUS_LABELS = {
+    "registered": "Official, registered with IANA",
+    "temporary": "Official, temporary IANA registration",
+    "unused": "Reserved: registered as (Unused)",
+    "obsoleted": "Obsoleted in the IANA registry",
+    "unofficial": "Unofficial",
+}
+
+
+def fingerprint_assets(static: Path) -> dict:
+    """name -> (URL with a content hash, bytes), so a changed file is never served stale."""
+    assets = {}
+    for path in sorted(p for p in static.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        name = path.relative_to(static).as_posix()
+        digest = hashlib.sha256(data).hexdigest()[:10]
+        stem, dot, suffix = name.rpartition(".")
+        hashed = f"{stem}.{digest}.{suffix}" if dot else f"{name}.{digest}"
+        assets[name] = (f"/static/{hashed}", data)
+    return assets
+
+
+def json_ld(data) -> Markup:
+    """JSON for a <script type="application/ld+json"> block, safe against '</script>'."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def make_environment(templates: Path, site: Site, assets: dict, markdown: Markdown) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates),
+        autoescape=select_autoescape(["html", "xml"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(md=markdown.block, md_inline=markdown.inline, highlight=highlight_code)
+    env.globals.update(
+        site=site,
+        config=site.config,
+        asset=lambda name: assets[name][0],
+        status_label=lambda entry: STATUS_LABELS[entry.status],
+        toc=markdown.toc,
+    )
+    return env
+
+
+def breadcrumbs(site: Site, trail: list) -> dict:
+    """BreadcrumbList JSON-LD for [(name, url), ...] starting at the home page."""
+    return {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": index, "name": name,
+             "item": site.config["base_url"] + url}
+            for index, (name, url) in enumerate(trail, 1)
+        ],
+    }
+
+
+def code_json_ld(site: Site, entry: StatusCode, markdown) -> list:
+    cls = site.classes[entry.class_key]
+    trail = [("HTTP status codes", "/"), (f"{entry.class_key} {cls['name']}", f"/{entry.class_key}/"),
+             (f"{entry.code} {entry.phrase}", entry.url)]
+    faq = {
+        "@type": "FAQPage",
+        "mainEntity": [
+            {"@type": "Question", "name": item["q"],
+             "acceptedAnswer": {"@type": "Answer", "text": str(markdown.inline(item["a"]))}}
+            for item in entry.faq
+        ],
+    }
+    return {"@context": "https://schema.org", "@graph": [breadcrumbs(site, trail), faq]}
+
+
+def api_record(site: Site, entry: StatusCode) -> dict:
+    """One code as data for /api/codes.json (stable key order)."""
+    spec = entry.spec_ref
+    return {
+        "code": entry.code,
+        "phrase": entry.phrase,
+        "class": entry.class_key,
+        "summary": entry.summary,
+        "official": entry.is_official,
+        "status": entry.status,
+        "vendors": list(entry.vendors),
+        "spec": {"text": str(spec) if spec else entry.spec or None, "url": spec.url if spec else None},
+        "cacheable_by_default": entry.is_cacheable,
+        "aliases": list(entry.aliases),
+        "url": site.config["base_url"] + entry.url,
+    }
+
+
+def render_site(site: Site, templates: Path, assets: dict) -> list:
+    """Every output file of the site as (path relative to the output folder, bytes)."""
+    markdown = Markdown(site)
+    env = make_environment(templates, site, assets, markdown)
+    base = site.config["base_url"]
+    outputs = []
+
+    def page(path: str, template: str, **context):
+        html = env.get_template(template).render(**context)
+        outputs.append((path, html.encode("utf-8")))
+
+    home_ld = {"@context": "https://schema.org", "@graph": [
+        {"@type": "WebSite", "name": site.config["title"], "url": base + "/"},
+        breadcrumbs(site, [("HTTP status codes", "/")])]}
+    page("index.html", "home.html", url="/", json_ld=json_ld(home_ld))
+    for index, entry in enumerate(site.codes):
+        previous = site.codes[index - 1] if index else None
+        following = site.codes[index + 1] if index + 1 < len(site.codes) else None
+        page(f"{entry.code}/index.html", "code.html", url=entry.url, entry=entry,
+             previous=previous, next=following,
+             json_ld=json_ld(code_json_ld(site, entry, markdown)))
+    for key in CLASS_KEYS:
+        cls = site.classes[key]
+        trail = [("HTTP status codes", "/"), (f"{key} {cls['name']}", f"/{key}/")]
+        page(f"{key}/index.html", "class.html", url=f"/{key}/", key=key, cls=cls,
+             codes=[entry for entry in site.codes if entry.class_key == key],
+             json_ld=json_ld({"@context": "https://schema.org", **breadcrumbs(site, trail)}))
+    for prose in site.pages:
+        trail = [("HTTP status codes", "/"), (prose.title, prose.url)]
+        page(f"{prose.slug}/index.html", "page.html", url=prose.url, prose=prose,
+             json_ld=json_ld({"@context": "https://schema.org", **breadcrumbs(site, trail)}))
+    page("404.html", "404.html", url="/404.html", json_ld=None)
+    urls = ["/"] + [f"/{key}/" for key in CLASS_KEYS] + [entry.url for entry in site.codes] \
+        + [prose.url for prose in site.pages]
+    page("sitemap.xml", "sitemap.xml", url="/sitemap.xml", urls=sorted(urls))
+    outputs.append(("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {base}/sitemap.xml\n".encode()))
+    api = {"codes": [api_record(site, entry) for entry in site.codes]}
+    outputs.append(("api/codes.json", (json.dumps(api, ensure_ascii=False, indent=2) + "\n").encode()))
+    outputs += [(url.lstrip("/"), data) for url, data in assets.values()]
+    return outputs

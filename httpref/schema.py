@@ -1,0 +1,158 @@
+"""The one description of a content file: front-matter fields and body sections.
+
+Validation, the `new` scaffold and the field table in CONTRIBUTING.md all read this module.
+"""
+from dataclasses import dataclass
+
+TEXT = "text"
+TEXT_LIST = "list of text"
+CODE = "status code"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One front-matter key: its type, whether it is required, and what it is for."""
+
+    name: str
+    kind: object  # TEXT, TEXT_LIST, or a dict describing the items of a list of records
+    required: bool
+    help: str
+    scaffold: str
+    min_items: int = 0
+    max_items: int = 0
+
+    @property
+    def kind_name(self) -> str:
+        if isinstance(self.kind, dict):
+            keys = ", ".join(self.kind)
+            return f"list of {{{keys}}}"
+        return self.kind
+
+
+FIELDS = (
+    Field("phrase", TEXT, True,
+          "The registered name (official codes, must match the registry) or the vendor's name.",
+          "TODO registered name"),
+    Field("summary", TEXT, True,
+          "One plain sentence: used in lists, the meta description and the JSON API.",
+          "TODO one plain sentence a visitor understands."),
+    Field("spec", TEXT, False,
+          "Defining spec section, e.g. `RFC 9110 §15.3.3`; required for official codes and "
+          "must agree with the registry's reference.",
+          "RFC 9110 §TODO"),
+    Field("aliases", TEXT_LIST, False,
+          "Former or alternative names people still search for (e.g. `Payload Too Large`).",
+          "[]"),
+    Field("vendors", TEXT_LIST, False,
+          "Unofficial codes only: who uses the number (nginx, Cloudflare, AWS ELB…); required "
+          "when the code is not in the registry.",
+          "[]"),
+    Field("keywords", TEXT_LIST, False,
+          "Extra words the home-page filter should match (e.g. `rate limit` for 429).",
+          "[]"),
+    Field("retry", TEXT, True,
+          "Is it safe to retry, and under what condition (one or two sentences).",
+          "TODO when a client may retry."),
+    Field("caching", TEXT, False,
+          "Caching beyond the default rule of RFC 9110 §15.1 (e.g. RFC 6585: must not be stored).",
+          ""),
+    Field("headers", {"name": TEXT, "why": TEXT}, True,
+          "Header fields that go with the code, each with why (`[]` if none is specific).",
+          "\n  - name: TODO\n    why: TODO"),
+    Field("related", {"code": CODE, "why": TEXT}, True,
+          "Related codes, confusable neighbours first, each with one line on why.",
+          "\n  - code: 200\n    why: TODO\n  - code: 500\n    why: TODO",
+          min_items=2),
+    Field("faq", {"q": TEXT, "a": TEXT}, True,
+          "Questions people really search for, with short accurate answers (Markdown).",
+          "\n  - q: TODO?\n    a: TODO\n  - q: TODO?\n    a: TODO\n  - q: TODO?\n    a: TODO",
+          min_items=3),
+    Field("sources", {"title": TEXT, "url": TEXT, "date": TEXT}, False,
+          "Vendor documentation or source code behind an unofficial code, with the date read "
+          "(`YYYY-MM-DD`); required when the code is not in the registry.",
+          "[]"),
+)
+FIELDS_BY_NAME = {field.name: field for field in FIELDS}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One level-2 heading of the body and the shape of what goes under it."""
+
+    key: str
+    heading: str
+    help: str
+    list_marker: str = ""  # "-" for a bullet list, "1." for a numbered list
+    min_items: int = 0
+    max_items: int = 0
+
+
+SECTIONS = (
+    Section("meaning", "What it means",
+            "Plain language first; then the precise semantics with a spec link; then how the "
+            "code differs from its nearest neighbours."),
+    Section("visitor", "Site visitor: What can I do?",
+            "2–5 short bullets a non-technical person can act on; one says whether it is "
+            "their fault.", "-", 2, 5),
+    Section("developer", "Developer: How to debug & fix",
+            "3–7 numbered, concrete debugging and fixing steps.", "1.", 3, 7),
+    Section("examples", "Code examples",
+            "One `### Label` per example, an optional note, then one fenced block with a "
+            "language; at least Node.js (Express) and Python (Flask or FastAPI)."),
+)
+SECTIONS_BY_HEADING = {section.heading: section for section in SECTIONS}
+
+# Examples every entry must have: (what the label must mention, fence language, readable name).
+REQUIRED_EXAMPLES = (
+    (("Express",), "js", "Node.js (Express)"),
+    (("Flask", "FastAPI"), "python", "Python (Flask or FastAPI)"),
+)
+
+
+def scaffold(code: int, phrase: str = "", spec: str = "") -> str:
+    """The text of a new content file, with TODOs that `check` rejects until filled in."""
+    lines = ["---"]
+    for field in FIELDS:
+        value = field.scaffold
+        if field.name == "phrase" and phrase:
+            value = phrase
+        if field.name == "spec" and spec:
+            value = spec
+        if not field.required and not value:
+            continue
+        lines.append(f"{field.name}: {value}")
+    lines.append("---")
+    for section in SECTIONS:
+        lines += ["", f"## {section.heading}", ""]
+        if section.key == "examples":
+            lines += ["### Node.js (Express)", "", "```js", "// TODO", "```", "",
+                      "### Python (Flask)", "", "```python", "# TODO", "```"]
+        elif section.list_marker:
+            lines += [f"{section.list_marker} TODO"] * section.min_items
+        else:
+            lines.append("TODO")
+    return "\n".join(lines) + "\n"
+
+
+def describe_fields() -> str:
+    """The Markdown table of front-matter fields for CONTRIBUTING.md."""
+    rows = ["| field | type | required | what it is |", "|---|---|---|---|"]
+    for field in FIELDS:
+        required = "yes" if field.required else "no"
+        if field.min_items:
+            required += f" (at least {field.min_items})"
+        rows.append(f"| `{field.name}` | {field.kind_name} | {required} | {field.help} |")
+    return "\n".join(rows)
+
+
+PAGE_FIELDS = (
+    Field("title", TEXT, True, "The page title.", "TODO"),
+    Field("description", TEXT, True, "One sentence for the meta description.", "TODO"),
+)
+
+SITE_FIELDS = (
+    Field("title", TEXT, True, "The site's name.", ""),
+    Field("description", TEXT, True, "One sentence describing the site (home page).", ""),
+    Field("base_url", TEXT, True, "Absolute URL the site is published at (canonical links, "
+          "sitemap); `build --base-url` overrides it.", ""),
+)

@@ -1,0 +1,115 @@
+"""Development server: our WSGI app for _site/ inside livereload, rebuilding on every change."""
+import html
+import logging
+import mimetypes
+from pathlib import Path
+
+from .content import ContentError
+from .pipeline import build_site
+
+log = logging.getLogger("httpref")
+WATCHED = ("content", "templates", "static")
+
+mimetypes.add_type("application/json", ".json")
+mimetypes.add_type("image/svg+xml", ".svg")
+mimetypes.add_type("text/javascript", ".js")
+
+
+class SiteApp:
+    """Serves files from the output folder, our 404.html for anything missing, and the last
+    build error above every HTML page while the build is broken."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.error = ""
+
+    def __call__(self, environ, start_response):
+        status, headers, body = self.respond(environ.get("PATH_INFO", "/"),
+                                             environ.get("REQUEST_METHOD", "GET"))
+        start_response(status, headers)
+        return [body]
+
+    def respond(self, raw_path: str, method: str):
+        if method not in ("GET", "HEAD"):
+            return "405 Method Not Allowed", [("Allow", "GET, HEAD"),
+                                              ("Content-Type", "text/plain")], b""
+        path = self.resolve(raw_path)
+        if path is not None and path.is_dir():
+            if not raw_path.endswith("/"):
+                return "301 Moved Permanently", [("Location", raw_path + "/")], b""
+            path = path / "index.html"
+        if path is None or not path.is_file():
+            status, path = "404 Not Found", self.out / "404.html"
+            if not path.is_file():
+                return status, [("Content-Type", "text/plain")], b"Not found"
+        else:
+            status = "200 OK"
+        body = path.read_bytes()
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if kind == "text/html":
+            body = self.with_error(body)
+        if kind.startswith("text/") or kind.endswith(("json", "xml", "javascript")):
+            kind += "; charset=utf-8"
+        headers = [("Content-Type", kind), ("Cache-Control", "no-store")]
+        return status, headers, b"" if method == "HEAD" else body
+
+    def resolve(self, raw_path: str) -> Path | None:
+        """The file a URL path names, or None if it would leave the output folder."""
+        if "\0" in raw_path or "\\" in raw_path:
+            return None
+        root = self.out.resolve()
+        candidate = (root / raw_path.lstrip("/")).resolve()
+        return candidate if candidate.is_relative_to(root) else None
+
+    def with_error(self, body: bytes) -> bytes:
+        """Put the last build error at the top of the page, for the maintainer to see."""
+        if not self.error:
+            return body
+        banner = (
+            '<div role="alert" style="background:#8b0000;color:#fff;padding:1rem;'
+            'font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap">'
+            "<strong>Build failed; showing the last good site.</strong>\n"
+            f"{html.escape(self.error)}</div>"
+        ).encode()
+        start = body.find(b"<body")
+        end = body.find(b">", start) + 1 if start != -1 else 0
+        return body[:end] + banner + body[end:]
+
+
+def rebuild(root: Path, out: Path, app: SiteApp) -> bool:
+    """Build once; remember the error for the browser instead of raising it."""
+    try:
+        build_site(root, out)
+    except ContentError as error:
+        app.error = str(error)
+        log.error("Build failed:\n%s", error)
+        return False
+    except Exception as error:  # a template error must not stop the server either
+        app.error = f"{type(error).__name__}: {error}"
+        log.exception("Build failed")
+        return False
+    app.error = ""
+    return True
+
+
+def watch_paths(root: Path) -> list:
+    """Folders to watch, by name: never one that holds the output (that would loop)."""
+    return [str(root / name) for name in WATCHED]
+
+
+def serve(root: Path, out: Path, host: str = "127.0.0.1", port: int = 8000):
+    from livereload import Server
+    from livereload.handlers import LiveReloadHandler
+
+    app = SiteApp(out)
+    rebuild(root, out, app)
+
+    def on_change():
+        rebuild(root, out, app)
+        # Reload directly: livereload's own path ignores changes for 3 s after a reload.
+        LiveReloadHandler.reload_waiters()
+
+    server = Server(app)
+    for path in watch_paths(root):
+        server.watch(path, on_change, delay="forever")
+    server.serve(host=host, port=port, debug=False, restart_delay=0)

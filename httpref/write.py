@@ -1,0 +1,50 @@
+"""Write the output tree: build beside the target, then swap it in only when all is well."""
+import os
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+
+
+class OutputError(Exception):
+    """The renderer asked for something the writer refuses to do."""
+
+
+def write_site(outputs: list, out: Path) -> int:
+    """Write (relative path, bytes) pairs into `out`, replacing it atomically; return the file count."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        seen = set()
+        for rel, data in outputs:
+            target = checked_target(staging, rel, seen)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return len(outputs)
+
+
+def checked_target(staging: Path, rel: str, seen: set) -> Path:
+    """Refuse a path written twice or one that leaves the output folder."""
+    pure = PurePosixPath(rel)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+        raise OutputError(f"refusing to write outside the output folder: {rel!r}")
+    if rel in seen:
+        raise OutputError(f"two outputs want the same path: {rel}")
+    seen.add(rel)
+    return staging.joinpath(*pure.parts)
+
+
+def swap(staging: Path, out: Path):
+    """Replace `out` with `staging` so readers see the old tree or the new one, never half."""
+    os.chmod(staging, 0o755)
+    if not out.exists():
+        staging.rename(out)
+        return
+    old = out.with_name(f".{out.name}-old-{os.getpid()}")
+    out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
