@@ -211,6 +211,7 @@ class FileReader:
         self.problems = problems
         self.links = links  # (path, code, line, field) of every [[NNN]] and related code
         self.offset = 2  # YAML marks count from 0 and front matter starts on file line 2
+        self.field_lines = {}  # front-matter field -> file line of its key
 
     def error(self, line: int, field: str, message: str):
         self.problems.append(Problem(self.rel, line, field, message))
@@ -238,7 +239,8 @@ class FileReader:
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             message = error.problem or "invalid YAML"
-            if "\t" in text and "'\\t'" in message:
+            lines = text.split("\n")
+            if mark.line < len(lines) and "\t" in lines[mark.line]:
                 message = "tab character; indent YAML with spaces"
             self.error(mark.line + self.offset, "front matter",
                        f"invalid YAML: {message}")
@@ -248,7 +250,7 @@ class FileReader:
 
     def split_front_matter(self, text: str):
         """(YAML text, body lines, file line of the first body line), or None."""
-        lines = text.split("\n")
+        lines = text.removesuffix("\n").split("\n")
         if lines[0].rstrip() != "---":
             self.error(1, "front matter", "the file must start with a line of three dashes (---)")
             return None
@@ -276,13 +278,17 @@ class FileReader:
                 self.error(line, name, "field given twice")
             else:
                 field = by_name[name]
-                values[name] = self.value(value_node, field.kind, name, field.min_items)
+                self.field_lines[name] = line
+                values[name] = self.value(value_node, field.kind, name)
+                count = len(value_node.value) if isinstance(value_node, yaml.SequenceNode) else 0
+                if count < field.min_items and values[name] is not None:
+                    self.error(line, name, f"needs at least {field.min_items} items, got {count}")
         for field in fields:
             if field.required and field.name not in values:
                 self.error(missing_line, field.name, "required field is missing")
         return {name: value for name, value in values.items() if value is not None}
 
-    def value(self, node, kind, label: str, min_items: int = 0):
+    def value(self, node, kind, label: str):
         """Convert one node of the given kind, reporting a problem and returning None if wrong."""
         line = self.line_of(node)
         if kind == schema.TEXT:
@@ -300,8 +306,6 @@ class FileReader:
         if not isinstance(node, yaml.SequenceNode):
             self.error(line, label, f"expected a list, got {describe(node)}")
             return None
-        if len(node.value) < min_items:
-            self.error(line, label, f"needs at least {min_items} items, got {len(node.value)}")
         item_kind = schema.TEXT if kind == schema.TEXT_LIST else dict(kind)
         items = [self.item(child, item_kind, f"{label}[{index}]")
                  for index, child in enumerate(node.value, 1)]
@@ -315,10 +319,12 @@ class FileReader:
             self.error(self.line_of(node), label, f"expected a record with {keys}, got {describe(node)}")
             return None
         record = {}
+        missing = [key for key in kind if key not in {str(k.value) for k, _ in node.value}]
         for key_node, value_node in node.value:
             key = str(key_node.value)
             if key not in kind:
-                self.error(self.line_of(key_node), f"{label}.{key}", "unknown key" + suggest(key, kind))
+                hint = suggest(key, kind) or suggest(key, missing, cutoff=0)
+                self.error(self.line_of(key_node), f"{label}.{key}", "unknown key" + hint)
             else:
                 record[key] = self.value(value_node, kind[key], f"{label}.{key}")
         for key in kind:
@@ -361,8 +367,8 @@ class FileReader:
                                               f"[[404]] nor a spec such as [[RFC 9110 §15.5.5]]")
 
 
-def suggest(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
+def suggest(word: str, choices, cutoff: float = 0.6) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
@@ -449,24 +455,28 @@ def load_code(path: Path, root: Path, registry: dict, problems, links) -> Status
     return StatusCode(code, reader.rel, values, sections, examples, entry)
 
 
-def check_identity(reader: FileReader, code: int, entry, values: dict, line: int):
+def check_identity(reader: FileReader, code: int, entry, values: dict, missing_line: int):
     """An official code's phrase and spec agree with the registry; an unofficial one names its vendor."""
-    if entry:
-        if "phrase" in values and values["phrase"] != entry.name:
-            reader.error(line, "phrase", f"the registry names {code} '{entry.name}', "
-                                         f"not '{values['phrase']}'")
-        if "spec" not in values:
-            reader.error(line, "spec", f"required for an official code (registry: {entry.reference})")
-        elif not spec_matches(values["spec"], entry.reference):
-            reader.error(line, "spec", f"'{values['spec']}' disagrees with the registry's "
-                                       f"reference {entry.reference}")
-    else:
+    def line(name):
+        return reader.field_lines.get(name, missing_line)
+
+    spec = values.get("spec")
+    if spec and not parse_spec(spec) and not spec.startswith("draft-"):
+        reader.error(line("spec"), "spec", "write a spec as 'RFC 9110 §15.3.3' or 'RFC 8297'")
+    elif entry and spec and not spec_matches(spec, entry.reference):
+        reader.error(line("spec"), "spec", f"'{spec}' disagrees with the registry's "
+                                           f"reference {entry.reference}")
+    if entry and "spec" not in values and "spec" not in reader.field_lines:
+        reader.error(missing_line, "spec", f"required for an official code "
+                                           f"(registry: {entry.reference})")
+    if entry and "phrase" in values and values["phrase"] != entry.name:
+        reader.error(line("phrase"), "phrase", f"the registry names {code} '{entry.name}', "
+                                               f"not '{values['phrase']}'")
+    if not entry:
         for name in ("vendors", "sources"):
             if not values.get(name):
-                reader.error(line, name, f"{code} is not in the IANA registry, so name its "
-                                         f"{name} (unofficial code)")
-    if values.get("spec") and not parse_spec(values["spec"]) and not values["spec"].startswith("draft-"):
-        reader.error(line, "spec", "write a spec as 'RFC 9110 §15.3.3' or 'RFC 8297'")
+                reader.error(line(name), name, f"{code} is not in the IANA registry, so name its "
+                                               f"{name} (unofficial code)")
 
 
 def registry_spec(reference: str) -> Spec | None:
@@ -503,7 +513,8 @@ def read_body(reader: FileReader, lines: list, first_line: int):
             if section is None:
                 reader.error(number, "body", f"unknown section '## {heading}'"
                              + suggest(heading, schema.SECTIONS_BY_HEADING))
-                current = None
+                current = "unknown"
+                found[current] = (number, [])
                 continue
             if section.key in found:
                 reader.error(number, section.key, f"section '## {heading}' appears twice")
@@ -522,6 +533,7 @@ def read_body(reader: FileReader, lines: list, first_line: int):
     if order and order != [s for s in schema.SECTIONS if s.key in found]:
         reader.error(found[order[0].key][0], "body", "sections must follow the order: "
                      + ", ".join(s.heading for s in schema.SECTIONS))
+    found.pop("unknown", None)
     sections = {}
     for section in schema.SECTIONS:
         if section.key not in found or section.key == "examples":

@@ -12,8 +12,8 @@
   }
 
   function setupTheme() {
-    var header = document.querySelector(".top-in");
-    if (!header) return;
+    var footer = document.querySelector(".foot .wrap");
+    if (!footer) return;
     var modes = ["auto", "light", "dark"];
     var button = document.createElement("button");
     button.type = "button";
@@ -31,7 +31,7 @@
       label();
     });
     label();
-    header.appendChild(button);
+    footer.appendChild(button);
   }
 
   function setupLookup() {

@@ -1,0 +1,34 @@
+# Two commands for a new machine: `make serve` and `make test`. Everything else they need is set up here.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: serve build check test browser loc clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+serve: $(STAMP)
+	$(PY) build.py serve
+
+build: $(STAMP)
+	$(PY) build.py build
+
+check: $(STAMP)
+	$(PY) build.py check
+
+browser: $(STAMP)
+	$(PY) -m tests.browser --install
+
+test: $(STAMP) browser
+	$(PY) -m pytest
+
+loc:
+	@wc -l build.py httpref/*.py templates/* static/*.css static/*.js | sort -n
+
+clean:
+	rm -rf _site $(VENV)
