@@ -73,6 +73,7 @@ FIELDS = (
           "[]"),
 )
 FIELDS_BY_NAME = {field.name: field for field in FIELDS}
+UNOFFICIAL_ONLY = ("vendors", "sources")
 
 
 @dataclass(frozen=True)
@@ -110,17 +111,21 @@ REQUIRED_EXAMPLES = (
 
 
 def scaffold(code: int, phrase: str = "", spec: str = "") -> str:
-    """The text of a new content file, with TODOs that `check` rejects until filled in."""
+    """A new content file with TODOs that `check` rejects until filled in; given a phrase
+    (from the registry) it is an official code, otherwise an unofficial one."""
+    given = {"phrase": phrase, "spec": spec} if phrase else {
+        "phrase": "TODO the vendor's name for it",
+        "spec": "",
+        "vendors": "[TODO vendor]",
+        "sources": "\n  - title: TODO\n    url: TODO\n    date: TODO",
+    }
     lines = ["---"]
     for field in FIELDS:
-        value = field.scaffold
-        if field.name == "phrase" and phrase:
-            value = phrase
-        if field.name == "spec" and spec:
-            value = spec
-        if not field.required and not value:
+        value = given.get(field.name, field.scaffold)
+        if field.name in UNOFFICIAL_ONLY and field.name not in given:
             continue
-        lines.append(f"{field.name}: {value}")
+        if value:
+            lines.append(f"{field.name}:{'' if value.startswith(chr(10)) else ' '}{value}")
     lines.append("---")
     for section in SECTIONS:
         lines += ["", f"## {section.heading}", ""]

@@ -4,11 +4,14 @@ import socket
 import threading
 import functools
 import http.server
+import json
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from httpref.content import ContentError, load_site
+from httpref.pipeline import build_site
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixture"
@@ -20,12 +23,19 @@ def copy_site(target: Path, content: Path) -> Path:
     shutil.copy(REPO / "content" / "registry.csv", target / "content" / "registry.csv")
     shutil.copytree(REPO / "templates", target / "templates")
     shutil.copytree(REPO / "static", target / "static")
+    shutil.copy(REPO / "build.py", target / "build.py")
     return target
 
 
 @pytest.fixture
 def fixture_site(tmp_path) -> Path:
     return copy_site(tmp_path / "site", FIXTURE / "content")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The repository's real site, built once for every test that only reads it."""
+    return build(REPO, tmp_path_factory.mktemp("built") / "_site")
 
 
 @pytest.fixture
@@ -41,6 +51,48 @@ def problems_of(root: Path) -> list[str]:
     except ContentError as error:
         return [str(problem) for problem in error.problems]
     return []
+
+
+class PageParser(HTMLParser):
+    """Collects ids, link targets, text of chosen elements and JSON-LD blocks of one page."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.ids, self.links, self.json_ld, self.meta = set(), [], [], {}
+        self.title, self._in = "", None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for name in ("href", "src"):
+            if name in attrs:
+                self.links.append(attrs[name])
+        if tag == "meta":
+            self.meta[attrs.get("name") or attrs.get("property")] = attrs.get("content")
+        if tag == "link" and attrs.get("rel") == "canonical":
+            self.meta["canonical"] = attrs["href"]
+        if tag == "title" or (tag == "script" and attrs.get("type") == "application/ld+json"):
+            self._in = tag
+
+    def handle_endtag(self, tag):
+        self._in = None
+
+    def handle_data(self, data):
+        if self._in == "title":
+            self.title += data
+        elif self._in == "script":
+            self.json_ld.append(json.loads(data))
+
+
+def parse_page(path: Path) -> PageParser:
+    return PageParser(path.read_text(encoding="utf-8"))
+
+
+def build(root: Path, out: Path, base_url: str | None = None) -> Path:
+    build_site(root, out, base_url)
+    return out
 
 
 def free_port() -> int:

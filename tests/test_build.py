@@ -1,0 +1,118 @@
+"""The command line, the writer's guarantees and a golden build of the fixture site."""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from httpref.content import ContentError
+from httpref.write import OutputError, write_site
+from tests.conftest import FIXTURE, REPO, build, problems_of
+
+GOLDEN = FIXTURE / "expected"
+
+
+def run(root: Path, *args) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, str(root / "build.py"), *args], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_build_command_writes_the_site_and_one_summary_line(fixture_site):
+    result = run(fixture_site, "build")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[-1].startswith("Built 10 pages (")
+    assert (fixture_site / "_site" / "200" / "index.html").is_file()
+
+
+def test_failed_build_names_the_mistake_and_leaves_the_site_untouched(fixture_site):
+    assert run(fixture_site, "build").returncode == 0
+    before = snapshot(fixture_site / "_site")
+    path = fixture_site / "content" / "codes" / "200.md"
+    path.write_text(path.read_text().replace("phrase: OK", "phrase: No"))
+    result = run(fixture_site, "build")
+    assert result.returncode == 1
+    assert "content/codes/200.md:2: phrase: expected text, got a boolean" in result.stderr
+    assert snapshot(fixture_site / "_site") == before
+    assert sorted(p.name for p in fixture_site.iterdir() if p.name.startswith(".")) == []
+
+
+def test_template_error_fails_the_build_and_leaves_the_site_untouched(fixture_site, tmp_path):
+    out = build(fixture_site, tmp_path / "out")
+    before = snapshot(out)
+    template = fixture_site / "templates" / "code.html"
+    template.write_text(template.read_text().replace("{{ entry.summary }}", "{{ entry.sumary }}", 1))
+    with pytest.raises(Exception, match="sumary"):
+        build(fixture_site, out)
+    assert snapshot(out) == before
+
+
+def test_check_command(fixture_site):
+    result = run(fixture_site, "check")
+    assert result.returncode == 0
+    assert "Content is valid: 2 codes" in result.stderr
+    assert not (fixture_site / "_site").exists()
+
+
+def test_new_scaffold_is_rejected_until_filled_in(fixture_site):
+    result = run(fixture_site, "new", "418")
+    assert result.returncode == 0, result.stderr
+    text = (fixture_site / "content" / "codes" / "418.md").read_text()
+    assert "phrase: (Unused)\n" in text and "spec: RFC 9110 §15.5.19\n" in text
+    problems = problems_of(fixture_site)
+    assert "content/codes/418.md:3: summary: still says TODO" in problems
+    assert "content/codes/418.md:7: retry: still says TODO" in problems
+    assert "content/codes/418.md:17: faq[1].q: still says TODO" in problems
+    assert "content/codes/418.md:25: meaning: still says TODO" in problems
+    assert "content/codes/418.md:44: examples: 'Node.js (Express)' still says TODO" in problems
+    assert all(problem.startswith("content/codes/418.md:") for problem in problems)
+    assert run(fixture_site, "check").returncode == 1
+
+
+def test_new_scaffold_once_filled_in_passes(fixture_site):
+    run(fixture_site, "new", "404")  # refused: exists
+    (fixture_site / "content" / "codes" / "404.md").unlink()
+    assert run(fixture_site, "new", "404").returncode == 0
+    path = fixture_site / "content" / "codes" / "404.md"
+    filled = (FIXTURE / "content" / "codes" / "404.md").read_text()
+    path.write_text(filled)
+    assert problems_of(fixture_site) == []
+
+
+def test_new_scaffold_for_an_unofficial_code_asks_for_vendor_and_sources(fixture_site):
+    assert run(fixture_site, "new", "499").returncode == 0
+    problems = problems_of(fixture_site)
+    assert "content/codes/499.md:2: phrase: still says TODO" in problems
+    assert "content/codes/499.md:5: vendors[1]: still says TODO" in problems
+    assert "content/codes/499.md:25: sources[1].url: still says TODO" in problems
+
+
+def test_new_refuses_an_existing_file_and_a_bad_code(fixture_site):
+    result = run(fixture_site, "new", "200")
+    assert result.returncode == 1 and "content/codes/200.md already exists" in result.stderr
+    result = run(fixture_site, "new", "999")
+    assert result.returncode == 2 and "expected a status code from 100 to 599" in result.stderr
+
+
+def test_writer_refuses_duplicates_and_escapes(tmp_path):
+    with pytest.raises(OutputError, match="same path"):
+        write_site([("a.html", b"1"), ("a.html", b"2")], tmp_path / "out")
+    with pytest.raises(OutputError, match="outside"):
+        write_site([("../evil.html", b"1")], tmp_path / "out")
+    assert not (tmp_path / "out").exists() and not (tmp_path / "evil.html").exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_golden_fixture_site(fixture_site, tmp_path):
+    """The fixture site builds to exactly tests/fixture/expected (UPDATE_GOLDEN=1 rewrites it)."""
+    out = build(fixture_site, tmp_path / "out")
+    if os.environ.get("UPDATE_GOLDEN"):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        shutil.copytree(out, GOLDEN)
+    assert snapshot(out) == snapshot(GOLDEN)

@@ -1,0 +1,155 @@
+"""The real content, built: every page complete, every link and anchor resolving, every page findable."""
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from httpref.content import load_site
+from tests.conftest import REPO, build, parse_page
+
+SITE = load_site(REPO)
+CODE_SECTIONS = ("meaning", "visitor", "developer", "examples", "facts", "related", "how", "faq")
+
+
+def html_pages(out: Path):
+    return sorted(out.rglob("*.html"))
+
+
+def url_of(out: Path, page: Path) -> str:
+    rel = page.relative_to(out).as_posix()
+    return "/" + rel.removesuffix("index.html")
+
+
+def target_file(out: Path, path: str) -> Path:
+    file = out / path.lstrip("/")
+    return file / "index.html" if path.endswith("/") else file
+
+
+@pytest.mark.parametrize("code", [entry.code for entry in SITE.codes])
+def test_code_page_has_every_part(built_site, code):
+    entry = SITE.by_code[code]
+    page = parse_page(built_site / str(code) / "index.html")
+    html = (built_site / str(code) / "index.html").read_text()
+    assert set(CODE_SECTIONS) <= page.ids
+    assert re.search(rf"<h1><span class=\"num c\d\">{code}</span> {re.escape(entry.phrase)}</h1>", html)
+    visitor = html.split('id="visitor"')[1].split("</section>")[0]
+    assert 2 <= visitor.count("<li>") <= 5
+    developer = html.split('id="developer"')[1].split("</section>")[0]
+    assert 3 <= developer.count("<li>") <= 7
+    examples = html.split('id="examples"')[1].split("</section>\n</div>")[0]
+    assert examples.count('<pre class="hl"') == len(entry.examples) >= 2
+    assert 'data-language="js"' in examples and 'data-language="python"' in examples
+    assert '<span class="' in examples, "code examples are highlighted at build time"
+    assert entry.spec_ref.url in html
+    faq = html.split('id="faq"')[1].split("</section>")[0]
+    assert faq.count('<div class="qa">') == len(entry.faq) >= 3
+    related = html.split('id="related"')[1].split("</section>")[0]
+    assert related.count("<li>") == len(entry.related) >= 2
+    assert f'href="/{entry.class_key}/"' in html
+    assert 'href="/how-status-codes-work/"' in html
+
+
+def test_every_internal_link_and_anchor_resolves(built_site):
+    ids = {url_of(built_site, page): parse_page(page).ids for page in html_pages(built_site)}
+    broken = []
+    for page in html_pages(built_site):
+        here = url_of(built_site, page)
+        for link in parse_page(page).links:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or link.startswith("data:"):
+                continue
+            path = parts.path or here
+            assert path.startswith("/"), f"{here}: relative link {link}"
+            if not target_file(built_site, path).is_file():
+                broken.append(f"{here} -> {link}")
+            elif parts.fragment and parts.fragment not in ids.get(path, set()):
+                broken.append(f"{here} -> {link} (no such anchor)")
+    assert broken == []
+    assert len(ids) == len(SITE.codes) + 5 + len(SITE.pages) + 2  # + classes, home, 404
+
+
+def test_sitemap_lists_every_page_and_only_real_ones(built_site):
+    base = SITE.config["base_url"]
+    locs = re.findall(r"<loc>([^<]+)</loc>", (built_site / "sitemap.xml").read_text())
+    paths = [loc.removeprefix(base) for loc in locs]
+    assert all(loc.startswith(base + "/") for loc in locs)
+    assert all(target_file(built_site, path).is_file() for path in paths)
+    pages = {url_of(built_site, page) for page in html_pages(built_site)} - {"/404.html"}
+    assert set(paths) == pages
+    assert (built_site / "robots.txt").read_text().endswith(f"Sitemap: {base}/sitemap.xml\n")
+
+
+def test_titles_descriptions_canonical_and_open_graph(built_site):
+    base = SITE.config["base_url"]
+    titles, descriptions = set(), set()
+    for page_path in html_pages(built_site):
+        page = parse_page(page_path)
+        url = url_of(built_site, page_path)
+        assert page.title and page.title not in titles, url
+        assert page.meta["description"] and page.meta["description"] not in descriptions, url
+        titles.add(page.title)
+        descriptions.add(page.meta["description"])
+        assert page.meta["canonical"] == base + url
+        assert page.meta["og:url"] == base + url
+        assert page.meta["og:title"] == page.title
+        assert page.meta["og:description"] == page.meta["description"]
+
+
+def test_code_pages_carry_faq_and_breadcrumb_json_ld(built_site):
+    for entry in SITE.codes:
+        (data,) = parse_page(built_site / str(entry.code) / "index.html").json_ld
+        graph = {item["@type"]: item for item in data["@graph"]}
+        assert [q["name"] for q in graph["FAQPage"]["mainEntity"]] == [q["q"] for q in entry.faq]
+        crumbs = graph["BreadcrumbList"]["itemListElement"]
+        assert crumbs[-1]["item"] == SITE.config["base_url"] + entry.url
+        assert [c["position"] for c in crumbs] == [1, 2, 3]
+
+
+def test_json_api(built_site):
+    data = json.loads((built_site / "api" / "codes.json").read_text())
+    records = {record["code"]: record for record in data["codes"]}
+    assert sorted(records) == [entry.code for entry in SITE.codes]
+    assert records[429] == {
+        "code": 429, "phrase": "Too Many Requests", "class": "4xx",
+        "summary": SITE.by_code[429].summary, "official": True, "status": "registered",
+        "vendors": [], "spec": {"text": SITE.by_code[429].spec,
+                                "url": SITE.by_code[429].spec_ref.url},
+        "cacheable_by_default": False, "aliases": list(SITE.by_code[429].aliases),
+        "url": SITE.config["base_url"] + "/429/"}
+    assert records[404]["cacheable_by_default"] is True
+    assert records[202]["spec"]["url"] == "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.3.3"
+
+
+def test_site_not_found_page_and_code_page_never_collide(built_site):
+    assert (built_site / "404.html").read_text() != (built_site / "404" / "index.html").read_text()
+    assert "<h1>Page not found</h1>" in (built_site / "404.html").read_text()
+
+
+def test_home_lists_every_code_with_searchable_text(built_site):
+    html = (built_site / "index.html").read_text()
+    for entry in SITE.codes:
+        assert f'href="/{entry.code}/"' in html
+    row = re.search(r'<li data-search="([^"]*)">\s*<a href="/429/"', html)
+    assert "rate limit" in row[1] and "too many requests" in row[1]
+    assert "<noscript>" not in html and 'data-filter' in html and " hidden data-filter" in html
+
+
+def test_two_builds_are_byte_identical(built_site, tmp_path):
+    again = build(REPO, tmp_path / "again")
+    first = {p.relative_to(built_site): p.read_bytes() for p in built_site.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first == second
+
+
+def test_base_url_is_configurable(tmp_path):
+    out = build(REPO, tmp_path / "out", base_url="https://status.example.net/")
+    page = parse_page(out / "202" / "index.html")
+    assert page.meta["canonical"] == "https://status.example.net/202/"
+    assert "https://status.example.net/202/" in (out / "sitemap.xml").read_text()
+
+
+def test_rfc_links_point_at_rfc_editor_sections(built_site):
+    html = (built_site / "202" / "index.html").read_text()
+    assert '<a href="https://www.rfc-editor.org/rfc/rfc9110.html#section-15.3.3">RFC 9110 §15.3.3</a>' in html
