@@ -110,6 +110,8 @@ def serve(root: Path, out: Path, host: str = "127.0.0.1", port: int = 8000):
         LiveReloadHandler.reload_waiters()
 
     server = Server(app)
+    for name in ("livereload", "tornado"):  # they get their own handler from livereload
+        logging.getLogger(name).propagate = False
     for path in watch_paths(root):
         server.watch(path, on_change, delay="forever")
     server.serve(host=host, port=port, debug=False, restart_delay=0)

@@ -1,0 +1,114 @@
+"""The dev server for real, over loopback: serving, 404, traversal, rebuild, reload and errors."""
+import http.client
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.browser import launch_options
+from tests.conftest import REPO, free_port
+
+
+@pytest.fixture
+def server(real_site):
+    """`build.py serve` on a free port, running on an editable copy of the site."""
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen(
+        [sys.executable, str(real_site / "build.py"), "serve", "--port", str(port)],
+        cwd=real_site, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            get(port, "/")
+            break
+        except OSError:
+            assert process.poll() is None, process.stdout.read()
+            time.sleep(0.1)
+    yield port, real_site, process
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def get(port: int, path: str):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read().decode("utf-8", "replace")
+    connection.close()
+    return response.status, dict(response.getheaders()), body
+
+
+def wait_for(predicate, timeout=15.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_serves_pages_with_the_reload_script(server):
+    port, _, _ = server
+    status, headers, body = get(port, "/202/")
+    assert status == 200 and "<h1>" in body and "livereload.js" in body
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    status, headers, _ = get(port, "/202")
+    assert status == 301 and headers["Location"] == "/202/"
+
+
+def test_unknown_paths_get_our_404_page(server):
+    port, _, _ = server
+    status, _, body = get(port, "/no/such/page/")
+    assert status == 404 and "<h1>Page not found</h1>" in body
+
+
+@pytest.mark.parametrize("path", ["/../build.py", "/%2e%2e/build.py", "/..%2fbuild.py",
+                                  "/static/../../build.py", "//etc/passwd", "/%00", "/..\\build.py"])
+def test_nothing_outside_the_output_folder_is_served(server, path):
+    port, _, _ = server
+    status, _, body = get(port, path)
+    assert status == 404
+    assert "ROOT = Path" not in body and "root:" not in body
+
+
+def test_binds_loopback_by_default(server):
+    port, _, _ = server
+    listening = [line.split()[1] for line in open("/proc/net/tcp").read().splitlines()[1:]
+                 if line.split()[3] == "0A"]  # state 0A is LISTEN
+    assert f"0100007F:{port:04X}" in listening  # 127.0.0.1, little-endian hex
+    assert f"00000000:{port:04X}" not in listening
+
+
+def test_broken_content_shows_the_error_and_keeps_the_last_good_site(server):
+    port, site, process = server
+    path = site / "content" / "codes" / "200.md"
+    good = path.read_text()
+    path.write_text(good.replace("phrase: OK", "phrase: No", 1))
+    assert wait_for(lambda: "Build failed" in get(port, "/200/")[2])
+    status, _, body = get(port, "/200/")
+    assert status == 200 and "content/codes/200.md:2: phrase: expected text, got a boolean" in body
+    assert "<h1><span" in body, "the last good page is still served below the error"
+    path.write_text(good)
+    assert wait_for(lambda: "Build failed" not in get(port, "/200/")[2])
+    assert process.poll() is None
+
+
+def test_an_edit_rebuilds_and_reloads_the_browser(server):
+    port, site, _ = server
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(**launch_options())
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}/202/")
+        page.wait_for_function("window.LiveReload !== undefined", timeout=10000)
+        page.evaluate("window.notReloaded = true")
+        path = site / "content" / "codes" / "202.md"
+        text = path.read_text()
+        summary = next(line for line in text.splitlines() if line.startswith("summary: "))
+        path.write_text(text.replace(summary, "summary: Edited while the server ran.", 1))
+        page.wait_for_function("!window.notReloaded && document.querySelector('.lede')"
+                               ".textContent === 'Edited while the server ran.'", timeout=15000)
+        browser.close()
