@@ -161,3 +161,30 @@ SITE_FIELDS = (
     Field("base_url", TEXT, True, "Absolute URL the site is published at (canonical links, "
           "sitemap); `build --base-url` overrides it.", ""),
 )
+
+
+EXAMPLE_ENTRY = "content/codes/204.md"
+
+
+def generated_blocks(root) -> dict:
+    """Marker name -> text of the parts of CONTRIBUTING.md that are generated from the code."""
+    example = (root / EXAMPLE_ENTRY).read_text(encoding="utf-8")
+    return {"fields": describe_fields(), "example": f"~~~~markdown\n{example}~~~~"}
+
+
+def update_contributing(root):
+    """Rewrite the generated blocks of CONTRIBUTING.md in place."""
+    import re
+
+    path = root / "CONTRIBUTING.md"
+    text = path.read_text(encoding="utf-8")
+    for name, block in generated_blocks(root).items():
+        text = re.sub(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)",
+                      lambda match: match[1] + block + "\n" + match[2], text, flags=re.S)
+    path.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+
+    update_contributing(Path(__file__).resolve().parent.parent)

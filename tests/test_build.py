@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from httpref.content import ContentError
+from httpref.schema import generated_blocks
 from httpref.write import OutputError, write_site
 from tests.conftest import FIXTURE, REPO, build, problems_of
 
@@ -116,3 +116,11 @@ def test_golden_fixture_site(fixture_site, tmp_path):
         shutil.rmtree(GOLDEN, ignore_errors=True)
         shutil.copytree(out, GOLDEN)
     assert snapshot(out) == snapshot(GOLDEN)
+
+
+def test_contributing_is_generated_from_the_schema():
+    """The field table and the example entry in CONTRIBUTING.md match their sources."""
+    text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for name, block in generated_blocks(REPO).items():
+        assert f"<!-- {name}:start -->\n{block}\n<!-- {name}:end -->" in text, \
+            "run `python -m httpref.schema` to refresh CONTRIBUTING.md"
