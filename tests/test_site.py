@@ -33,7 +33,7 @@ def test_code_page_has_every_part(built_site, code):
     page = parse_page(built_site / str(code) / "index.html")
     html = (built_site / str(code) / "index.html").read_text()
     assert set(CODE_SECTIONS) <= page.ids
-    assert re.search(rf"<h1><span class=\"num c\d\">{code}</span> {re.escape(entry.phrase)}</h1>", html)
+    assert re.search(rf"<h1><span class=\"num\">{code}</span> {re.escape(entry.phrase)}</h1>", html)
     visitor = html.split('id="visitor"')[1].split("</section>")[0]
     assert 2 <= visitor.count("<li>") <= 5
     developer = html.split('id="developer"')[1].split("</section>")[0]
