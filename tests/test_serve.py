@@ -8,6 +8,7 @@ import time
 import pytest
 from playwright.sync_api import sync_playwright
 
+from httpref.serve import SiteApp, rebuild, watch_paths
 from tests.browser import launch_options
 from tests.conftest import REPO, free_port
 
@@ -112,3 +113,23 @@ def test_an_edit_rebuilds_and_reloads_the_browser(server):
         page.wait_for_function("!window.notReloaded && document.querySelector('.lede')"
                                ".textContent === 'Edited while the server ran.'", timeout=15000)
         browser.close()
+
+
+def test_rebuild_reports_errors_to_the_app_and_recovers(fixture_site, tmp_path):
+    out = tmp_path / "out"
+    app = SiteApp(out)
+    assert rebuild(fixture_site, out, app) is True and app.error == ""
+    page = fixture_site / "content" / "codes" / "200.md"
+    good = page.read_text()
+    page.write_text(good.replace("phrase: OK", "phrase: No"))
+    assert rebuild(fixture_site, out, app) is False
+    assert app.error.startswith("content/codes/200.md:2: phrase:")
+    status, _, body = app.respond("/200/", "GET")
+    assert status == "200 OK" and b"Build failed; showing the last good site." in body
+    page.write_text(good)
+    assert rebuild(fixture_site, out, app) is True and app.error == ""
+
+
+def test_watch_list_names_the_sources_and_never_the_output(fixture_site):
+    assert watch_paths(fixture_site) == [str(fixture_site / name)
+                                         for name in ("content", "templates", "static")]
