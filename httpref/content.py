@@ -501,26 +501,21 @@ def read_body(reader: FileReader, lines: list, first_line: int):
     fence = ""
     order = []
     for number, line in enumerate(lines, first_line):
-        if fence or FENCE.match(line):
-            marker = FENCE.match(line)
-            if not fence and marker:
-                fence = marker[1]
-            elif line.strip().startswith(fence) and line.strip().strip(fence[0]) == "":
-                fence = ""
-        elif line.startswith("## "):
+        was_in_code, fence = fence, next_fence(fence, line)
+        if not (was_in_code or fence) and line.startswith("## "):
             heading = line[3:].strip()
             section = schema.SECTIONS_BY_HEADING.get(heading)
             if section is None:
                 reader.error(number, "body", f"unknown section '## {heading}'"
                              + suggest(heading, schema.SECTIONS_BY_HEADING))
-                current = "unknown"
-                found[current] = (number, [])
-                continue
-            if section.key in found:
+                current = "unknown"  # its lines are skipped, not reported again
+            elif section.key in found:
                 reader.error(number, section.key, f"section '## {heading}' appears twice")
-            current = section.key
-            found[current] = (number, [])
-            order.append(section)
+                current = "unknown"
+            else:
+                current = section.key
+                order.append(section)
+            found.setdefault(current, (number, []))
             continue
         if current:
             found[current][1].append((number, line))
@@ -540,8 +535,7 @@ def read_body(reader: FileReader, lines: list, first_line: int):
             continue
         heading_line, numbered = found[section.key]
         text = "\n".join(line for _, line in numbered).strip()
-        prose = [(n, line) for n, line in numbered]
-        check_prose(reader, prose, section.key)
+        check_prose(reader, numbered, section.key)
         if not text:
             reader.error(heading_line, section.key, "section is empty")
         elif "TODO" in text:
@@ -555,14 +549,21 @@ def read_body(reader: FileReader, lines: list, first_line: int):
     return sections, examples
 
 
+def next_fence(fence: str, line: str) -> str:
+    """The code fence open after this line: '' outside code, else its marker (```)."""
+    marker = FENCE.match(line)
+    if not fence:
+        return marker[1] if marker else ""
+    stripped = line.strip()
+    return "" if stripped.startswith(fence) and not stripped.strip(fence[0]) else fence
+
+
 def check_prose(reader: FileReader, numbered: list, label: str):
     """Run the Markdown checks on the lines of a section that lie outside code fences."""
     fence = ""
     for number, line in numbered:
-        marker = FENCE.match(line)
-        if marker and (not fence or line.strip().strip(fence[0]) == ""):
-            fence = "" if fence else marker[1]
-        elif not fence:
+        was_in_code, fence = fence, next_fence(fence, line)
+        if not (was_in_code or fence):
             reader.markdown(line, number, label)
 
 

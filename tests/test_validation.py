@@ -110,6 +110,10 @@ CASES = {
         "## What it means\n\nThe request worked. See [[RFC 9110 §15.3.1]] and compare [[404]].\n\n",
         "",
         [f"{P}:52: meaning: section '## What it means' is missing"]),
+    "section given twice": (
+        "## Developer: How to debug & fix",
+        "## Site visitor: What can I do?\n\n- More.\n\n## Developer: How to debug & fix",
+        [f"{P}:34: visitor: section '## Site visitor: What can I do?' appears twice"]),
     "section still says TODO": (
         "The request worked. See", "TODO. See",
         [f"{P}:25: meaning: still says TODO"]),
