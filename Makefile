@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
+NODE_EXAMPLES := tests/examples/node_modules/.package-lock.json
+
 .PHONY: serve build check test browser loc clean
 
 $(STAMP): pyproject.toml
@@ -23,11 +25,14 @@ check: $(STAMP)
 browser: $(STAMP)
 	$(PY) -m tests.browser --install
 
-test: $(STAMP) browser
+$(NODE_EXAMPLES): tests/examples/package-lock.json
+	npm ci --prefix tests/examples --no-audit --no-fund --loglevel=error
+
+test: $(STAMP) browser $(NODE_EXAMPLES)
 	$(PY) -m pytest
 
 loc:
 	@wc -l build.py httpref/*.py templates/* static/*.css static/*.js | sort -n
 
 clean:
-	rm -rf _site $(VENV)
+	rm -rf _site $(VENV) tests/examples/node_modules

@@ -293,9 +293,10 @@ class FileReader:
         line = self.line_of(node)
         if kind == schema.TEXT:
             return self.text(node, label)
-        if kind == schema.CODE:
+        if kind in (schema.CODE, schema.STATUS):
             if node.tag == "tag:yaml.org,2002:int" and CODE_REF.match(str(node.value)):
-                self.links.append((self.rel, int(node.value), line, label))
+                if kind == schema.CODE:
+                    self.links.append((self.rel, int(node.value), line, label))
                 return int(node.value)
             if node.tag == "tag:yaml.org,2002:int" and str(node.value).startswith("0"):
                 self.error(line, label, f"{node.value} is read by YAML as an octal number; "
@@ -450,6 +451,7 @@ def load_code(path: Path, root: Path, registry: dict, problems, links) -> Status
     entry = registry.get(code)
     check_identity(reader, code, entry, values, body_line - 1)
     sections, examples = read_body(reader, body, body_line)
+    check_runnable(reader, code, values, examples, body_line - 1)
     if any(problem.path == reader.rel for problem in problems):
         return None
     return StatusCode(code, reader.rel, values, sections, examples, entry)
@@ -477,6 +479,25 @@ def check_identity(reader: FileReader, code: int, entry, values: dict, missing_l
             if not values.get(name):
                 reader.error(line(name), name, f"{code} is not in the IANA registry, so name its "
                                                f"{name} (unofficial code)")
+
+
+def check_runnable(reader: FileReader, code: int, values: dict, examples: tuple, line: int):
+    """The example tests can run what the entry shows, or the entry says why not."""
+    requests = values.get("requests", ())
+    if requests and code not in [item["status"] for item in requests]:
+        reader.error(reader.field_lines.get("requests", line), "requests",
+                     f"no request expects {code}; add one that produces it")
+    labels = [example.label for example in examples]
+    marked = set()
+    for index, item in enumerate(values.get("not_run", ()), 1):
+        marked.add(item["example"])
+        if examples and item["example"] not in labels:
+            reader.error(reader.field_lines["not_run"], f"not_run[{index}].example",
+                         f"no example is labelled '{item['example']}'" + suggest(item["example"], labels))
+    for example in examples:
+        if example.language not in schema.RUNNABLE_LANGUAGES and example.label not in marked:
+            reader.error(line, "examples", f"'{example.label}' is in {example.language}, which "
+                         "the example tests cannot run; list it under not_run with a reason")
 
 
 def registry_spec(reference: str) -> Spec | None:

@@ -6,7 +6,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from .content import CLASS_KEYS, Site, StatusCode
+from .content import CLASS_KEYS, HEURISTICALLY_CACHEABLE, Site, StatusCode
 from .markup import Markdown, highlight_code
 
 STATUS_LABELS = {
@@ -52,6 +52,7 @@ def make_environment(templates: Path, site: Site, assets: dict, markdown: Markdo
         config=site.config,
         asset=lambda name: assets[name][0],
         status_label=lambda entry: STATUS_LABELS[entry.status],
+        is_cacheable=lambda code: code in HEURISTICALLY_CACHEABLE,
         toc=markdown.toc,
     )
     return env

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 TEXT = "text"
 TEXT_LIST = "list of text"
-CODE = "status code"
+CODE = "status code"  # a code that must have a page or be registered (it is linked)
+STATUS = "status"  # any number from 100 to 599 (an expected response, never linked)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,17 @@ FIELDS = (
           "Questions people really search for, with short accurate answers (Markdown).",
           "\n  - q: TODO?\n    a: TODO\n  - q: TODO?\n    a: TODO\n  - q: TODO?\n    a: TODO",
           min_items=3),
+    Field("requests", {"request": TEXT, "status": STATUS}, True,
+          "Requests the tests send to every server example, in order, each with the status it "
+          "must produce; at least one expects this page's code. `request` is `METHOD /path`, "
+          "then optional header lines, a blank line and a body; `{ETag}` is replaced by that "
+          "header of the previous response.",
+          "\n  - request: GET /TODO\n    status: {code}",
+          min_items=1),
+    Field("not_run", {"example": TEXT, "why": TEXT}, False,
+          "Examples the tests cannot run (by `### Label`), each with the reason they report. "
+          "Keep it rare.",
+          ""),
     Field("sources", {"title": TEXT, "url": TEXT, "date": TEXT}, False,
           "Vendor documentation or source code behind an unofficial code, with the date read "
           "(`YYYY-MM-DD`); required when the code is not in the registry.",
@@ -103,6 +115,17 @@ SECTIONS = (
 )
 SECTIONS_BY_HEADING = {section.heading: section for section in SECTIONS}
 
+# Headers a response with the code must carry (CONTENT.md); the example tests check them.
+REQUIRED_HEADERS = {
+    101: ("Upgrade",), 201: ("Location",), 206: ("Content-Range",), 301: ("Location",),
+    302: ("Location",), 303: ("Location",), 307: ("Location",), 308: ("Location",),
+    401: ("WWW-Authenticate",), 405: ("Allow",), 407: ("Proxy-Authenticate",),
+    416: ("Content-Range",), 426: ("Upgrade",), 429: ("Retry-After",), 503: ("Retry-After",),
+}
+# Languages the example tests can run; any other needs a `not_run` entry.
+RUNNABLE_LANGUAGES = ("js", "python", "bash")
+SERVER_FRAMEWORKS = ("Express", "Flask", "FastAPI")
+
 # Examples every entry must have: (what the label must mention, fence language, readable name).
 REQUIRED_EXAMPLES = (
     (("Express",), "js", "Node.js (Express)"),
@@ -125,6 +148,7 @@ def scaffold(code: int, phrase: str = "", spec: str = "") -> str:
         if field.name in UNOFFICIAL_ONLY and field.name not in given:
             continue
         if value:
+            value = value.replace("{code}", str(code))
             lines.append(f"{field.name}:{'' if value.startswith(chr(10)) else ' '}{value}")
     lines.append("---")
     for section in SECTIONS:

@@ -69,8 +69,8 @@ def test_new_scaffold_is_rejected_until_filled_in(fixture_site):
     assert "content/codes/418.md:3: summary: still says TODO" in problems
     assert "content/codes/418.md:7: retry: still says TODO" in problems
     assert "content/codes/418.md:17: faq[1].q: still says TODO" in problems
-    assert "content/codes/418.md:25: meaning: still says TODO" in problems
-    assert "content/codes/418.md:44: examples: 'Node.js (Express)' still says TODO" in problems
+    assert "content/codes/418.md:28: meaning: still says TODO" in problems
+    assert "content/codes/418.md:47: examples: 'Node.js (Express)' still says TODO" in problems
     assert all(problem.startswith("content/codes/418.md:") for problem in problems)
     assert run(fixture_site, "check").returncode == 1
 
@@ -90,7 +90,7 @@ def test_new_scaffold_for_an_unofficial_code_asks_for_vendor_and_sources(fixture
     problems = problems_of(fixture_site)
     assert "content/codes/499.md:2: phrase: still says TODO" in problems
     assert "content/codes/499.md:5: vendors[1]: still says TODO" in problems
-    assert "content/codes/499.md:25: sources[1].url: still says TODO" in problems
+    assert "content/codes/499.md:28: sources[1].url: still says TODO" in problems
 
 
 def test_new_refuses_an_existing_file_and_a_bad_code(fixture_site):

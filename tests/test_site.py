@@ -153,3 +153,15 @@ def test_base_url_is_configurable(tmp_path):
 def test_rfc_links_point_at_rfc_editor_sections(built_site):
     html = (built_site / "202" / "index.html").read_text()
     assert '<a href="https://www.rfc-editor.org/rfc/rfc9110.html#section-15.3.3">RFC 9110 §15.3.3</a>' in html
+
+
+def test_redirect_pages_compare_the_five_redirects(built_site):
+    for entry in SITE.codes:
+        html = (built_site / str(entry.code) / "index.html").read_text()
+        if entry.code in (301, 302, 303, 307, 308):
+            table = html.split('<table class="compare">')[1].split("</table>")[0]
+            current = table.split('<tr class="current">')[1].split("</tr>")[0]
+            assert f">{entry.code} {entry.phrase}<" in current
+            assert table.count("<tr") == 6
+        else:
+            assert 'class="compare"' not in html

@@ -37,7 +37,7 @@ CASES = {
         [f"{P}:4: spec: write a spec as 'RFC 9110 §15.3.3' or 'RFC 8297'"]),
     "required field missing": (
         "retry: Yes, for safe methods such as GET.\n", "",
-        [f"{P}:22: retry: required field is missing"]),
+        [f"{P}:25: retry: required field is missing"]),
     "unknown field with suggestion": (
         "keywords:", "keywrds:",
         [f"{P}:6: keywrds: unknown field; did you mean 'keywords'?"]),
@@ -84,57 +84,72 @@ CASES = {
         [f"{P}:1: front matter: the file must start with a line of three dashes (---)"]),
     "raw HTML": (
         "worked. See", "worked. <script>alert(1)</script> See",
-        [f"{P}:27: meaning: raw HTML is not allowed; write Markdown"]),
+        [f"{P}:30: meaning: raw HTML is not allowed; write Markdown"]),
     "event handler in HTML": (
         "- Nothing: all is well.", '- Nothing: <img src=x onerror="alert(1)">',
-        [f"{P}:31: visitor: raw HTML is not allowed; write Markdown"]),
+        [f"{P}:34: visitor: raw HTML is not allowed; write Markdown"]),
     "javascript URL": (
         "worked. See", "[worked](javascript:alert(1)). See",
-        [f"{P}:27: meaning: javascript: URLs are not allowed"]),
+        [f"{P}:30: meaning: javascript: URLs are not allowed"]),
     "raw HTML in a front-matter answer": (
         "a: Yes, by default.", "a: <iframe src=/></iframe>",
         [f"{P}:22: faq[3].a: raw HTML is not allowed; write Markdown"]),
     "malformed short link": (
         "compare [[404]]", "compare [[four-oh-four]]",
-        [f"{P}:27: meaning: [[four-oh-four]] is neither a status code such as [[404]] nor a "
+        [f"{P}:30: meaning: [[four-oh-four]] is neither a status code such as [[404]] nor a "
          "spec such as [[RFC 9110 §15.5.5]]"]),
     "short link to an unknown code": (
         "compare [[404]]", "compare [[299]]",
-        [f"{P}:27: meaning: 299 has no page and is not in the IANA registry"]),
+        [f"{P}:30: meaning: 299 has no page and is not in the IANA registry"]),
     "unknown section with suggestion": (
         "## Site visitor: What can I do?", "## Site visitor: What can i do",
-        [f"{P}:29: body: unknown section '## Site visitor: What can i do'; did you mean "
+        [f"{P}:32: body: unknown section '## Site visitor: What can i do'; did you mean "
          "'Site visitor: What can I do?'?",
-         f"{P}:56: visitor: section '## Site visitor: What can I do?' is missing"]),
+         f"{P}:59: visitor: section '## Site visitor: What can I do?' is missing"]),
     "section missing": (
         "## What it means\n\nThe request worked. See [[RFC 9110 §15.3.1]] and compare [[404]].\n\n",
         "",
-        [f"{P}:52: meaning: section '## What it means' is missing"]),
+        [f"{P}:55: meaning: section '## What it means' is missing"]),
+    "no request expects the page's code": (
+        "    status: 200", "    status: 201",
+        [f"{P}:23: requests: no request expects 200; add one that produces it"]),
+    "expected status with a leading zero": (
+        "    status: 200", "    status: 0200",
+        [f"{P}:25: requests[1].status: 0200 is read by YAML as an octal number; "
+         "write 200 without the leading zero"]),
+    "not_run names no example": (
+        "requests:", "not_run:\n  - example: Python (Flsk)\n    why: Cannot run.\nrequests:",
+        [f"{P}:23: not_run[1].example: no example is labelled 'Python (Flsk)'; did you mean "
+         "'Python (Flask)'?"]),
+    "example in a language the tests cannot run": (
+        "### Python (Flask)", "### nginx\n\n```nginx\nreturn 200;\n```\n\n### Python (Flask)",
+        [f"{P}:26: examples: 'nginx' is in nginx, which the example tests cannot run; list it "
+         "under not_run with a reason"]),
     "section given twice": (
         "## Developer: How to debug & fix",
         "## Site visitor: What can I do?\n\n- More.\n\n## Developer: How to debug & fix",
-        [f"{P}:34: visitor: section '## Site visitor: What can I do?' appears twice"]),
+        [f"{P}:37: visitor: section '## Site visitor: What can I do?' appears twice"]),
     "section still says TODO": (
         "The request worked. See", "TODO. See",
-        [f"{P}:25: meaning: still says TODO"]),
+        [f"{P}:28: meaning: still says TODO"]),
     "too few visitor bullets": (
         "- It is nobody's fault.\n", "",
-        [f"{P}:29: visitor: needs 2–5 bullets, found 1"]),
+        [f"{P}:32: visitor: needs 2–5 bullets, found 1"]),
     "too few developer steps": (
         "3. Check the headers.\n", "",
-        [f"{P}:34: developer: needs 3–7 numbered steps, found 2"]),
+        [f"{P}:37: developer: needs 3–7 numbered steps, found 2"]),
     "missing required example": (
         "### Python (Flask)", "### Python (Django)",
-        [f"{P}:40: examples: needs a Python (Flask or FastAPI) example"]),
+        [f"{P}:43: examples: needs a Python (Flask or FastAPI) example"]),
     "example without language": (
         "```python", "```",
-        [f"{P}:53: examples: the code block of 'Python (Flask)' has no language "
+        [f"{P}:56: examples: the code block of 'Python (Flask)' has no language "
          "(write ```js, ```python…)",
-         f"{P}:40: examples: needs a Python (Flask or FastAPI) example"]),
+         f"{P}:43: examples: needs a Python (Flask or FastAPI) example"]),
     "example with unknown language": (
         "```python", "```pythn",
-        [f"{P}:53: examples: unknown language 'pythn' in 'Python (Flask)'",
-         f"{P}:40: examples: needs a Python (Flask or FastAPI) example"]),
+        [f"{P}:56: examples: unknown language 'pythn' in 'Python (Flask)'",
+         f"{P}:43: examples: needs a Python (Flask or FastAPI) example"]),
 }
 
 
@@ -158,7 +173,7 @@ def test_sections_out_of_order(fixture_site):
     path.write_text(text[:meaning_start] + text[visitor_start:].replace(
         "## Developer", meaning + "## Developer"))
     assert problems_of(fixture_site) == [
-        f"{P}:25: body: sections must follow the order: What it means, Site visitor: What can "
+        f"{P}:28: body: sections must follow the order: What it means, Site visitor: What can "
         "I do?, Developer: How to debug & fix, Code examples"]
 
 
@@ -196,12 +211,12 @@ def test_file_name_must_be_a_code(fixture_site, name):
 def test_unofficial_code_names_vendor_and_sources(fixture_site):
     text = (fixture_site / "content" / "codes" / "404.md").read_text()
     text = text.replace("phrase: Not Found", "phrase: Client Closed Request").replace(
-        "spec: RFC 9110 §15.5.5\n", "")
+        "spec: RFC 9110 §15.5.5\n", "").replace("status: 404", "status: 499")
     (fixture_site / "content" / "codes" / "499.md").write_text(text)
     assert problems_of(fixture_site) == [
-        "content/codes/499.md:22: sources: 499 is not in the IANA registry, so name its sources "
+        "content/codes/499.md:25: sources: 499 is not in the IANA registry, so name its sources "
         "(unofficial code)",
-        "content/codes/499.md:22: vendors: 499 is not in the IANA registry, so name its vendors "
+        "content/codes/499.md:25: vendors: 499 is not in the IANA registry, so name its vendors "
         "(unofficial code)"]
 
 

@@ -1,0 +1,74 @@
+"""Every code example on the site runs: servers answer the documented code with the required
+headers, clients run against them, and anything that cannot run says why in its content file."""
+import pytest
+
+from httpref.content import load_site
+from httpref.schema import REQUIRED_HEADERS
+from tests.conftest import REPO
+from tests.examples import build_request, framework, run_client, send, start_server, stop
+
+SITE = load_site(REPO)
+CASES = [(entry, example) for entry in SITE.codes for example in entry.examples]
+
+
+@pytest.mark.parametrize("entry, example", CASES,
+                         ids=[f"{entry.code}-{example.label}" for entry, example in CASES])
+def test_example_runs(entry, example, tmp_path):
+    reasons = {item["example"]: item["why"] for item in entry.not_run}
+    if example.label in reasons:
+        pytest.skip(f"{entry.source}: '{example.label}' is marked not runnable: "
+                    f"{reasons[example.label]}")
+    where = f"{entry.source}, example '{example.label}'"
+    if framework(example.label):
+        check_server(entry, example, tmp_path, where)
+    else:
+        check_client(entry, example, tmp_path, where, reasons)
+
+
+def check_server(entry, example, workdir, where):
+    """Replay the entry's requests against the example and check each answer."""
+    process, port = start_server(example, workdir)
+    try:
+        previous = None
+        for index, item in enumerate(entry.requests, 1):
+            request_line = item["request"].strip().split("\n")[0]
+            head, body = build_request(item["request"], previous, port)
+            responses = send(port, head, body, request_line.split()[0])
+            statuses = [response.status for response in responses]
+            assert item["status"] in statuses, (
+                f"{where}: request {index} ({request_line}) should answer {item['status']}, "
+                f"got {statuses}")
+            for response in responses:
+                if response.status == entry.code:
+                    check_response(entry, response, f"{where}: request {index} ({request_line})")
+            previous = responses[-1]
+    except AssertionError as error:
+        raise AssertionError(f"{error}\nserver output:\n{stop(process)}") from None
+    stop(process)
+
+
+def check_response(entry, response, where):
+    """The headers CONTENT.md requires for the code, and no content where none is allowed."""
+    for name in REQUIRED_HEADERS.get(entry.code, ()):
+        assert name.lower() in response.headers, f"{where}: {entry.code} without {name} header"
+    if not entry.allows_content:
+        assert response.body == b"", f"{where}: {entry.code} must not carry content"
+    if entry.code < 200 or entry.code == 204:  # RFC 9110 §8.6: no Content-Length at all
+        assert "content-length" not in response.headers, f"{where}: {entry.code} with Content-Length"
+
+
+def check_client(entry, example, workdir, where, reasons):
+    """Run the client against the page's first runnable server example."""
+    server = next((candidate for candidate in entry.examples
+                   if framework(candidate.label) and candidate.label not in reasons), None)
+    assert server, f"{where}: no runnable server example on the page to run the client against"
+    process, port = start_server(server, workdir)
+    try:
+        result = run_client(example, port, workdir)
+    finally:
+        server_output = stop(process)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, (f"{where}: exited with {result.returncode}\n{output}\n"
+                                    f"server output:\n{server_output}")
+    if "HTTP/" in output:
+        assert str(entry.code) in output, f"{where}: the page's code never appears:\n{output}"
