@@ -23,6 +23,7 @@ CLASS_KEYS = ("1xx", "2xx", "3xx", "4xx", "5xx")
 SHORT_LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 RFC_REF = re.compile(r"RFC ?(\d{3,5})(?: ?§ ?(\d+(?:\.\d+)*))?$")
 CODE_REF = re.compile(r"[1-5]\d\d$")
+DRAFT_REF = re.compile(r"draft-[a-z0-9]+(?:-[a-z0-9]+)+")
 RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 FENCE = re.compile(r"^(```+|~~~+)\s*([^\s`]*)")
@@ -61,17 +62,22 @@ class RegistryEntry:
 
 @dataclass(frozen=True)
 class Spec:
-    """A reference to an RFC, optionally to one section of it."""
+    """A reference to an RFC (optionally one section of it) or to an Internet-Draft."""
 
-    rfc: int
+    rfc: int = 0
     section: str = ""
+    draft: str = ""
 
     @property
     def url(self) -> str:
+        if self.draft:
+            return f"https://datatracker.ietf.org/doc/{self.draft}/"
         anchor = f"#section-{self.section}" if self.section else ""
         return f"https://www.rfc-editor.org/rfc/rfc{self.rfc}.html{anchor}"
 
     def __str__(self):
+        if self.draft:
+            return self.draft
         return f"RFC {self.rfc}" + (f" §{self.section}" if self.section else "")
 
 
@@ -172,7 +178,11 @@ def code_url(code: int) -> str:
 
 
 def parse_spec(text: str) -> Spec | None:
-    match = RFC_REF.match(text.strip())
+    """'RFC 9110 §15.3.3', 'RFC 8297' or an Internet-Draft name such as 'draft-ietf-x-y'."""
+    text = text.strip()
+    if DRAFT_REF.fullmatch(text):
+        return Spec(draft=text)
+    match = RFC_REF.match(text)
     return Spec(int(match[1]), match[2] or "") if match else None
 
 
@@ -463,8 +473,9 @@ def check_identity(reader: FileReader, code: int, entry, values: dict, missing_l
         return reader.field_lines.get(name, missing_line)
 
     spec = values.get("spec")
-    if spec and not parse_spec(spec) and not spec.startswith("draft-"):
-        reader.error(line("spec"), "spec", "write a spec as 'RFC 9110 §15.3.3' or 'RFC 8297'")
+    if spec and not parse_spec(spec):
+        reader.error(line("spec"), "spec", "write a spec as 'RFC 9110 §15.3.3', 'RFC 8297' or "
+                                           "an Internet-Draft name")
     elif entry and spec and not spec_matches(spec, entry.reference):
         reader.error(line("spec"), "spec", f"'{spec}' disagrees with the registry's "
                                            f"reference {entry.reference}")
@@ -509,7 +520,7 @@ def registry_spec(reference: str) -> Spec | None:
 def spec_matches(spec: str, reference: str) -> bool:
     """A spec agrees with the registry; it may name a section where the registry names none."""
     if reference.startswith("draft-"):
-        return spec.startswith(reference)
+        return spec == reference
     parsed, official = parse_spec(spec), registry_spec(reference)
     return bool(parsed and official and parsed.rfc == official.rfc
                 and official.section in ("", parsed.section))

@@ -96,7 +96,7 @@ def api_record(site: Site, entry: StatusCode) -> dict:
         "official": entry.is_official,
         "status": entry.status,
         "vendors": list(entry.vendors),
-        "spec": {"text": str(spec) if spec else entry.spec or None, "url": spec.url if spec else None},
+        "spec": {"text": str(spec), "url": spec.url} if spec else None,
         "cacheable_by_default": entry.is_cacheable,
         "aliases": list(entry.aliases),
         "url": site.config["base_url"] + entry.url,

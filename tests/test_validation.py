@@ -34,7 +34,7 @@ CASES = {
          "RFC9110, Section 15.3.1"]),
     "spec malformed": (
         "spec: RFC 9110 §15.3.1", "spec: rfc9110 section 15",
-        [f"{P}:4: spec: write a spec as 'RFC 9110 §15.3.3' or 'RFC 8297'"]),
+        [f"{P}:4: spec: write a spec as 'RFC 9110 §15.3.3', 'RFC 8297' or an Internet-Draft name"]),
     "required field missing": (
         "retry: Yes, for safe methods such as GET.\n", "",
         [f"{P}:25: retry: required field is missing"]),
