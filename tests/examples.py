@@ -103,7 +103,8 @@ def build_request(text: str, previous: Response | None, port: int) -> tuple[byte
     headers += [line.strip() for line in lines[1:] if line.strip()]
     if body:
         headers.append(f"Content-Length: {len(body)}")
-    headers.append("Connection: close")
+    if not any(line.lower().startswith("connection:") for line in headers):
+        headers.append("Connection: close")
     return ("\r\n".join(headers) + "\r\n\r\n").encode(), body
 
 

@@ -29,7 +29,7 @@ def check_server(entry, example, workdir, where):
     """Replay the entry's requests against the example and check each answer."""
     process, port = start_server(example, workdir)
     try:
-        previous = None
+        previous, seen = None, False
         for index, item in enumerate(entry.requests, 1):
             request_line = item["request"].strip().split("\n")[0]
             head, body = build_request(item["request"], previous, port)
@@ -41,7 +41,12 @@ def check_server(entry, example, workdir, where):
             for response in responses:
                 if response.status == entry.code:
                     check_response(entry, response, f"{where}: request {index} ({request_line})")
+                    seen = True
             previous = responses[-1]
+            seen = seen or (previous.status == 207 and f"HTTP/1.1 {entry.code} " in
+                            previous.body.decode("utf-8", "replace"))
+        assert seen, (f"{where}: no request produced {entry.code}, neither as the status nor "
+                      "inside a 207 Multi-Status body")
     except AssertionError as error:
         raise AssertionError(f"{error}\nserver output:\n{stop(process)}") from None
     stop(process)
