@@ -16,6 +16,8 @@ YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # RFC 9110 §15.1 (and RFC 7725 §3 for 451): codes a cache may store with heuristic freshness.
 HEURISTICALLY_CACHEABLE = frozenset({200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 451, 501})
+# RFC 6585 §3-6: responses a cache must never store, whatever their headers say.
+NEVER_STORED = frozenset({428, 429, 431, 511})
 # Responses that never carry content: 1xx, 204 (§15.3.5), 205 (§15.3.6), 304 (§15.4.5).
 WITHOUT_CONTENT = frozenset({204, 205, 304})
 CLASS_KEYS = ("1xx", "2xx", "3xx", "4xx", "5xx")
@@ -124,6 +126,11 @@ class StatusCode:
         return self.code in HEURISTICALLY_CACHEABLE
 
     @property
+    def cache_rule(self) -> str:
+        """'heuristic' (storable by default), 'explicit' (only with freshness headers) or 'never'."""
+        return cache_rule(self.code)
+
+    @property
     def allows_content(self) -> bool:
         return self.code >= 200 and self.code not in WITHOUT_CONTENT
 
@@ -170,6 +177,13 @@ class Site:
         if code in self.by_code:
             return self.by_code[code].phrase
         return self.registry[code].name
+
+
+def cache_rule(code: int) -> str:
+    """How a cache may store a response with this code (RFC 9111 §3, RFC 9110 §15.1, RFC 6585)."""
+    if code < 200 or code in NEVER_STORED:  # interim responses are never stored either
+        return "never"
+    return "heuristic" if code in HEURISTICALLY_CACHEABLE else "explicit"
 
 
 def code_url(code: int) -> str:

@@ -98,6 +98,7 @@ def api_record(site: Site, entry: StatusCode) -> dict:
         "vendors": list(entry.vendors),
         "spec": {"text": str(spec), "url": spec.url} if spec else None,
         "cacheable_by_default": entry.is_cacheable,
+        "cache_rule": entry.cache_rule,
         "aliases": list(entry.aliases),
         "url": site.config["base_url"] + entry.url,
     }

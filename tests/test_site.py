@@ -116,9 +116,12 @@ def test_json_api(built_site):
         "summary": SITE.by_code[429].summary, "official": True, "status": "registered",
         "vendors": [], "spec": {"text": SITE.by_code[429].spec,
                                 "url": SITE.by_code[429].spec_ref.url},
-        "cacheable_by_default": False, "aliases": list(SITE.by_code[429].aliases),
+        "cacheable_by_default": False, "cache_rule": "never",
+        "aliases": list(SITE.by_code[429].aliases),
         "url": SITE.config["base_url"] + "/429/"}
     assert records[404]["cacheable_by_default"] is True
+    assert (records[404]["cache_rule"], records[202]["cache_rule"]) == ("heuristic", "explicit")
+    assert records[100]["cache_rule"] == "never"
     assert records[202]["spec"]["url"] == "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.3.3"
 
 
