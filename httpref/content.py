@@ -315,8 +315,8 @@ class FileReader:
     def value(self, node, kind, label: str):
         """Convert one node of the given kind, reporting a problem and returning None if wrong."""
         line = self.line_of(node)
-        if kind == schema.TEXT:
-            return self.text(node, label)
+        if kind in (schema.TEXT, schema.RAW_TEXT):
+            return self.text(node, label, rendered=kind == schema.TEXT)
         if kind in (schema.CODE, schema.STATUS):
             if node.tag == "tag:yaml.org,2002:int" and CODE_REF.match(str(node.value)):
                 if kind == schema.CODE:
@@ -357,7 +357,7 @@ class FileReader:
                 self.error(self.line_of(node), f"{label}.{key}", "required key is missing")
         return record if all(value is not None for value in record.values()) and len(record) == len(kind) else None
 
-    def text(self, node, label: str) -> str | None:
+    def text(self, node, label: str, rendered: bool = True) -> str | None:
         line = self.line_of(node)
         if not (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str"):
             hint = ""
@@ -372,7 +372,7 @@ class FileReader:
             self.error(line, label, "must not be empty")
         elif "TODO" in value:
             self.error(line, label, "still says TODO")
-        else:
+        elif rendered:
             self.markdown(value, line, label)
         return value
 

@@ -5,6 +5,7 @@ Validation, the `new` scaffold and the field table in CONTRIBUTING.md all read t
 from dataclasses import dataclass
 
 TEXT = "text"
+RAW_TEXT = "raw text"  # never rendered, so not checked as Markdown (e.g. an HTTP request)
 TEXT_LIST = "list of text"
 CODE = "status code"  # a code that must have a page or be registered (it is linked)
 STATUS = "status"  # any number from 100 to 599 (an expected response, never linked)
@@ -68,7 +69,7 @@ FIELDS = (
           "Questions people really search for, with short accurate answers (Markdown).",
           "\n  - q: TODO?\n    a: TODO\n  - q: TODO?\n    a: TODO\n  - q: TODO?\n    a: TODO",
           min_items=3),
-    Field("requests", {"request": TEXT, "status": STATUS}, True,
+    Field("requests", {"request": RAW_TEXT, "status": STATUS}, True,
           "Requests the tests send to every server example, in order, each with the status it "
           "must produce; at least one expects this page's code. `request` is `METHOD /path`, "
           "then optional header lines, a blank line and a body; `{ETag}` is replaced by that "
