@@ -52,6 +52,14 @@ def test_filter_finds_codes_by_words(page, base):
     assert page.errors == []
 
 
+@pytest.mark.parametrize("query, code", [("payload too large", 413), ("unprocessable entity", 422),
+                                         ("request-uri too long", 414), ("rate limit", 429)])
+def test_filter_finds_former_names_and_keywords(page, base, query, code):
+    page.goto(base + "/?q=" + query)
+    expect(page.locator(f'li:has(a[href="/{code}/"])')).to_be_visible()
+    expect(page.locator('li:has(a[href="/200/"])')).to_be_hidden()
+
+
 def test_filter_reads_the_query_from_the_lookup_box(page, base):
     page.goto(base + "/202/")
     page.get_by_label("Look up a status code").fill("gateway")

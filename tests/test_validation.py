@@ -164,6 +164,11 @@ def sort_key(message):
     return path, int(line), rest
 
 
+def test_requests_are_raw_text_not_markdown(fixture_site):
+    edit(fixture_site, "  - request: GET /", "  - request: |\n      PROPFIND /\n\n      <d:propfind/>")
+    assert problems_of(fixture_site) == []
+
+
 def test_sections_out_of_order(fixture_site):
     path = fixture_site / "content" / "codes" / "200.md"
     text = path.read_text()
