@@ -95,7 +95,9 @@ def api_record(site: Site, entry: StatusCode) -> dict:
         "summary": entry.summary,
         "official": entry.is_official,
         "status": entry.status,
-        "vendors": list(entry.vendors),
+        "vendors": entry.all_vendors,
+        "vendor_meanings": [{"vendor": item["vendor"], "phrase": item["phrase"]}
+                            for item in entry.also_used_by],
         "spec": {"text": str(spec), "url": spec.url} if spec else None,
         "cacheable_by_default": entry.is_cacheable,
         "cache_rule": entry.cache_rule,

@@ -52,6 +52,10 @@ FIELDS = (
     Field("keywords", TEXT_LIST, False,
           "Extra words the home-page filter should match (e.g. `rate limit` for 429).",
           "[]"),
+    Field("seen_by", TEXT, False,
+          "Unofficial codes: who ever sees the number (the client, or only a log) and what the "
+          "client receives instead; required when the code is not in the registry.",
+          ""),
     Field("retry", TEXT, True,
           "Is it safe to retry, and under what condition (one or two sentences).",
           "TODO when a client may retry."),
@@ -69,9 +73,14 @@ FIELDS = (
           "Questions people really search for, with short accurate answers (Markdown).",
           "\n  - q: TODO?\n    a: TODO\n  - q: TODO?\n    a: TODO\n  - q: TODO?\n    a: TODO",
           min_items=3),
+    Field("also_used_by", {"vendor": TEXT, "phrase": TEXT, "meaning": TEXT}, False,
+          "Other meanings vendors give the same number, each shown in its own labelled section "
+          "after the main meaning; `meaning` is Markdown (who sends it, who sees it, what to do).",
+          ""),
     Field("requests", {"request": RAW_TEXT, "status": STATUS}, True,
           "Requests the tests send to every server example, in order, each with the status it "
-          "must produce; at least one expects this page's code. `request` is `METHOD /path`, "
+          "must produce; for an official code at least one expects this page's code. "
+          "`request` is `METHOD /path`, "
           "then optional header lines, a blank line and a body; `{ETag}` is replaced by that "
           "header of the previous response.",
           "\n  - request: GET /TODO\n    status: {code}",
@@ -86,7 +95,7 @@ FIELDS = (
           "[]"),
 )
 FIELDS_BY_NAME = {field.name: field for field in FIELDS}
-UNOFFICIAL_ONLY = ("vendors", "sources")
+UNOFFICIAL_ONLY = ("vendors", "seen_by", "sources")
 
 
 @dataclass(frozen=True)
@@ -141,6 +150,7 @@ def scaffold(code: int, phrase: str = "", spec: str = "") -> str:
         "phrase": "TODO the vendor's name for it",
         "spec": "",
         "vendors": "[TODO vendor]",
+        "seen_by": "TODO who sees this number, and what the client receives instead",
         "sources": "\n  - title: TODO\n    url: TODO\n    date: TODO",
     }
     lines = ["---"]

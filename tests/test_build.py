@@ -27,7 +27,7 @@ def snapshot(folder: Path) -> dict:
 def test_build_command_writes_the_site_and_one_summary_line(fixture_site):
     result = run(fixture_site, "build")
     assert result.returncode == 0, result.stderr
-    assert result.stderr.splitlines()[-1].startswith("Built 10 pages (")
+    assert result.stderr.splitlines()[-1].startswith("Built 11 pages (")
     assert (fixture_site / "_site" / "200" / "index.html").is_file()
 
 
@@ -56,7 +56,7 @@ def test_template_error_fails_the_build_and_leaves_the_site_untouched(fixture_si
 def test_check_command(fixture_site):
     result = run(fixture_site, "check")
     assert result.returncode == 0
-    assert "Content is valid: 2 codes" in result.stderr
+    assert "Content is valid: 3 codes" in result.stderr
     assert not (fixture_site / "_site").exists()
 
 
@@ -86,11 +86,12 @@ def test_new_scaffold_once_filled_in_passes(fixture_site):
 
 
 def test_new_scaffold_for_an_unofficial_code_asks_for_vendor_and_sources(fixture_site):
-    assert run(fixture_site, "new", "499").returncode == 0
+    assert run(fixture_site, "new", "498").returncode == 0
     problems = problems_of(fixture_site)
-    assert "content/codes/499.md:2: phrase: still says TODO" in problems
-    assert "content/codes/499.md:5: vendors[1]: still says TODO" in problems
-    assert "content/codes/499.md:28: sources[1].url: still says TODO" in problems
+    assert "content/codes/498.md:2: phrase: still says TODO" in problems
+    assert "content/codes/498.md:5: vendors[1]: still says TODO" in problems
+    assert "content/codes/498.md:7: seen_by: still says TODO" in problems
+    assert "content/codes/498.md:29: sources[1].url: still says TODO" in problems
 
 
 def test_new_refuses_an_existing_file_and_a_bad_code(fixture_site):

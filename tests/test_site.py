@@ -114,7 +114,7 @@ def test_json_api(built_site):
     assert records[429] == {
         "code": 429, "phrase": "Too Many Requests", "class": "4xx",
         "summary": SITE.by_code[429].summary, "official": True, "status": "registered",
-        "vendors": [], "spec": {"text": SITE.by_code[429].spec,
+        "vendors": [], "vendor_meanings": [], "spec": {"text": SITE.by_code[429].spec,
                                 "url": SITE.by_code[429].spec_ref.url},
         "cacheable_by_default": False, "cache_rule": "never",
         "aliases": list(SITE.by_code[429].aliases),

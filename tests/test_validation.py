@@ -219,10 +219,8 @@ def test_unofficial_code_names_vendor_and_sources(fixture_site):
         "spec: RFC 9110 §15.5.5\n", "").replace("status: 404", "status: 499")
     (fixture_site / "content" / "codes" / "499.md").write_text(text)
     assert problems_of(fixture_site) == [
-        "content/codes/499.md:25: sources: 499 is not in the IANA registry, so name its sources "
-        "(unofficial code)",
-        "content/codes/499.md:25: vendors: 499 is not in the IANA registry, so name its vendors "
-        "(unofficial code)"]
+        f"content/codes/499.md:25: {name}: 499 is not in the IANA registry, so this unofficial "
+        f"code needs '{name}'" for name in ("seen_by", "sources", "vendors")]
 
 
 def test_every_problem_in_every_file_is_reported(fixture_site):
