@@ -53,7 +53,8 @@ def test_filter_finds_codes_by_words(page, base):
 
 
 @pytest.mark.parametrize("query, code", [("payload too large", 413), ("unprocessable entity", 422),
-                                         ("request-uri too long", 414), ("rate limit", 429)])
+                                         ("request-uri too long", 414), ("rate limit", 429),
+                                         ("cloudflare", 522), ("nginx", 499), ("arcgis", 499)])
 def test_filter_finds_former_names_and_keywords(page, base, query, code):
     page.goto(base + "/?q=" + query)
     expect(page.locator(f'li:has(a[href="/{code}/"])')).to_be_visible()

@@ -42,7 +42,8 @@ def test_code_page_has_every_part(built_site, code):
     assert examples.count('<pre class="hl"') == len(entry.examples) >= 2
     assert 'data-language="js"' in examples and 'data-language="python"' in examples
     assert '<span class="' in examples, "code examples are highlighted at build time"
-    assert entry.spec_ref.url in html
+    assert entry.spec_ref is None or entry.spec_ref.url in html
+    assert entry.is_official or ("Unofficial" in html and "Who sees it" in html)
     faq = html.split('id="faq"')[1].split("</section>")[0]
     assert faq.count('<div class="qa">') == len(entry.faq) >= 3
     related = html.split('id="related"')[1].split("</section>")[0]
