@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-NODE_EXAMPLES := tests/examples/node_modules/.package-lock.json
+NODE_TOOLS := tests/node/node_modules/.package-lock.json
 
 .PHONY: serve build check test browser loc clean
 
@@ -25,14 +25,14 @@ check: $(STAMP)
 browser: $(STAMP)
 	$(PY) -m tests.browser --install
 
-$(NODE_EXAMPLES): tests/examples/package-lock.json
-	npm ci --prefix tests/examples --no-audit --no-fund --loglevel=error
+$(NODE_TOOLS): tests/node/package-lock.json
+	npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
 
-test: $(STAMP) browser $(NODE_EXAMPLES)
+test: $(STAMP) browser $(NODE_TOOLS)
 	$(PY) -m pytest
 
 loc:
 	@wc -l build.py httpref/*.py templates/* static/*.css static/*.js | sort -n
 
 clean:
-	rm -rf _site $(VENV) tests/examples/node_modules
+	rm -rf _site $(VENV) tests/node/node_modules

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from httpref.schema import SERVER_FRAMEWORKS
 
-NODE_MODULES = Path(__file__).resolve().parent / "examples" / "node_modules"
+NODE_MODULES = Path(__file__).resolve().parent / "node" / "node_modules"
 PORT_IN_CODE = re.compile(r"\b3000\b")
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9-]+)\}")
 
