@@ -1,0 +1,187 @@
+"""The built site checked the way reviewers check it: valid HTML and CSS, accessible in both
+schemes and at phone and desktop width, usable by keyboard, safe under a strict CSP."""
+import functools
+import http.server
+import json
+import os
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.browser import launch_options
+from tests.examples import NODE_MODULES
+
+VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+
+def page_paths(site: Path) -> list:
+    return sorted("/" + p.relative_to(site).as_posix().removesuffix("index.html")
+                  for p in site.rglob("*.html"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(**launch_options())
+        yield browser
+        browser.close()
+
+
+class CSPHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built site with the Content-Security-Policy the deploy headers set."""
+
+    def end_headers(self):
+        self.send_header("Content-Security-Policy", CSP)
+        super().end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def csp_base(built_site):
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(CSPHandler, directory=str(built_site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_html_and_css_are_valid(built_site):
+    """The Nu HTML Checker finds no error in any page or stylesheet."""
+    html = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "gnu",
+                           "--skip-non-html", str(built_site)], capture_output=True, text=True)
+    css = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "gnu", "--css",
+                          *map(str, (built_site / "static").glob("*.css"))],
+                         capture_output=True, text=True)
+    assert (html.stdout + html.stderr + css.stdout + css.stderr).strip() == ""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_accessibility_violations(browser, csp_base, built_site, scheme, width):
+    """axe-core (WCAG 2.0/2.1/2.2 A and AA) on every page, including highlighted code."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    found = []
+    for path in page_paths(built_site):
+        page.goto(csp_base + path)
+        page.evaluate(AXE.read_text())  # evaluated, not injected as a tag, so the CSP allows it
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                               AXE_TAGS)
+        found += [f"{path}: {v['id']} ({v['impact']}): "
+                  f"{[node['target'] for node in v['nodes']][:3]}" for v in result["violations"]]
+    context.close()
+    assert found == []
+
+
+def test_pages_reflow_at_320_pixels(browser, csp_base, built_site):
+    page = browser.new_page(viewport={"width": 320, "height": 640})
+    wide = []
+    for path in page_paths(built_site):
+        page.goto(csp_base + path)
+        if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+            wide.append(path)
+    page.close()
+    assert wide == []
+
+
+def test_skip_link_and_visible_focus(browser, csp_base):
+    page = browser.new_page()
+    page.goto(csp_base + "/202/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    assert skip.evaluate("el => getComputedStyle(el).outlineStyle") != "none"
+    assert skip.bounding_box()["y"] >= 0, "the focused skip link is on screen"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    page.close()
+
+
+def test_tabs_and_copy_work_by_keyboard_alone(browser, csp_base):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(csp_base + "/202/")
+    first_tab = page.locator("#examples [role=tab]").first
+    first_tab.focus()
+    assert first_tab.evaluate("el => getComputedStyle(el).outlineStyle") != "none"
+    page.keyboard.press("ArrowRight")
+    second = page.locator("#examples [role=tab]").nth(1)
+    expect(second).to_be_focused()
+    expect(second).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#examples [role=tablist]")).to_have_count(1)
+    panel = page.locator("#examples [role=tabpanel]").nth(1)
+    expect(panel).to_have_attribute("aria-labelledby", second.get_attribute("id"))
+    page.keyboard.press("Tab")  # into the visible panel's code, then its copy button
+    page.keyboard.press("Tab")
+    copy = panel.get_by_role("button", name="Copy")
+    expect(copy).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(panel.get_by_role("button", name="Copied")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == panel.locator("pre").text_content()
+    context.close()
+
+
+def test_strict_csp_reports_nothing_and_everything_still_works(browser, csp_base, built_site):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    context.add_init_script("window.violations = [];"
+                            "document.addEventListener('securitypolicyviolation',"
+                            " e => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));")
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    for path in page_paths(built_site):
+        page.goto(csp_base + path)
+        assert page.evaluate("window.violations") == [], path
+    page.goto(csp_base + "/?q=too+many")
+    expect(page.locator('li:has(a[href="/429/"])')).to_be_visible()
+    expect(page.locator('li:has(a[href="/200/"])')).to_be_hidden()
+    page.goto(csp_base + "/202/")
+    page.locator("#examples [role=tab]").nth(1).click()
+    expect(page.locator("#examples [role=tabpanel]").nth(1)).to_be_visible()
+    page.locator("#examples [role=tabpanel]").nth(1).get_by_role("button", name="Copy").click()
+    expect(page.get_by_role("button", name="Copied")).to_be_visible()
+    page.get_by_role("button", name="Colour theme: auto. Change").click()
+    assert page.evaluate("document.documentElement.dataset.theme") == "light"
+    assert page.evaluate("window.violations") == [] and errors == []
+    context.close()
+
+
+def test_content_cannot_add_script_to_pages(built_site):
+    """No page carries an inline script or handler: the only scripts are our file and JSON-LD."""
+    for path in built_site.rglob("*.html"):
+        html = path.read_text()
+        for chunk in html.split("<script")[1:]:
+            head = chunk.split(">", 1)[0]
+            assert 'type="application/ld+json"' in head or head.strip().startswith("src="), path
+        assert " onclick=" not in html and "javascript:" not in html, path
+
+
+@pytest.mark.parametrize("form", ["mobile", "desktop"])
+def test_lighthouse_scores(built_site, csp_base, tmp_path, form):
+    """Accessibility, best practices and SEO all 100 on the home page, a code page, the explainer."""
+    cli = NODE_MODULES / "lighthouse" / "cli" / "index.js"
+    flags = " ".join(launch_options()["args"] + ["--headless=new"])
+    scores = {}
+    for path in ("/", "/503/", "/how-status-codes-work/"):
+        report = tmp_path / "report.json"
+        command = ["node", str(cli), csp_base + path, "--quiet", "--output=json",
+                   f"--output-path={report}", f"--chrome-flags={flags}",
+                   "--only-categories=accessibility,best-practices,seo"]
+        if form == "desktop":
+            command.append("--preset=desktop")
+        env = {**os.environ, "CHROME_PATH": launch_options().get("executable_path") or ""}
+        subprocess.run(command, check=True, env=env, timeout=180, capture_output=True)
+        categories = json.loads(report.read_text())["categories"]
+        scores[path] = {name: category["score"] for name, category in categories.items()}
+    assert all(score == 1 for page in scores.values() for score in page.values()), scores
+
