@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 NODE_TOOLS := tests/node/node_modules/.package-lock.json
 
-.PHONY: serve build check test browser loc clean
+.PHONY: serve build check test browser screenshots bench loc clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ $(NODE_TOOLS): tests/node/package-lock.json
 
 test: $(STAMP) browser $(NODE_TOOLS)
 	$(PY) -m pytest
+
+screenshots: $(STAMP) browser
+	$(PY) -m tests.screenshots
+
+bench: $(STAMP) browser $(NODE_TOOLS)
+	$(PY) bench/page_weight.py --lighthouse
 
 loc:
 	@wc -l build.py httpref/*.py templates/* static/*.css static/*.js | sort -n

@@ -141,6 +141,7 @@ def render_site(site: Site, templates: Path, assets: dict) -> list:
     urls = ["/"] + [f"/{key}/" for key in CLASS_KEYS] + [entry.url for entry in site.codes] \
         + [prose.url for prose in site.pages]
     page("sitemap.xml", "sitemap.xml", url="/sitemap.xml", urls=sorted(urls))
+    outputs.append(("_headers", env.get_template("headers.txt").render().encode()))
     outputs.append(("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {base}/sitemap.xml\n".encode()))
     api = {"codes": [api_record(site, entry) for entry in site.codes]}
     outputs.append(("api/codes.json", (json.dumps(api, ensure_ascii=False, indent=2) + "\n").encode()))

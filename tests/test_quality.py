@@ -17,8 +17,13 @@ from tests.examples import NODE_MODULES
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+
+def deploy_headers(site: Path) -> dict:
+    """The headers the site's _headers file sets for every page, as deployed on a CDN."""
+    text = (site / "_headers").read_text()
+    block = text.split("/*\n", 1)[1].split("\n\n", 1)[0]
+    return dict(line.strip().split(": ", 1) for line in block.splitlines())
 
 
 def page_paths(site: Path) -> list:
@@ -35,20 +40,40 @@ def browser():
 
 
 class CSPHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the built site with the Content-Security-Policy the deploy headers set."""
+    """Serves the built site with the headers its _headers file sets, CSP included."""
+
+    headers_to_send = {}
 
     def end_headers(self):
-        self.send_header("Content-Security-Policy", CSP)
+        for name, value in self.headers_to_send.items():
+            self.send_header(name, value)
         super().end_headers()
 
     def log_message(self, *args):
         pass
 
 
+def test_deploy_headers_are_strict_and_cache_only_fingerprinted_files_forever(built_site):
+    headers = deploy_headers(built_site)
+    assert headers["Content-Security-Policy"] == (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "immutable" not in headers["Cache-Control"]
+    text = (built_site / "_headers").read_text()
+    assert "/static/*\n  Cache-Control: public, max-age=31536000, immutable" in text
+    for asset in (built_site / "static").iterdir():
+        stem, digest, suffix = asset.name.rsplit(".", 2)
+        assert len(digest) == 10 and all(c in "0123456789abcdef" for c in digest), asset.name
+
+
 @pytest.fixture(scope="module")
 def csp_base(built_site):
+    handler = type("Handler", (CSPHandler,), {"headers_to_send": deploy_headers(built_site)})
+    assert "script-src 'self'" in handler.headers_to_send["Content-Security-Policy"]
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(CSPHandler, directory=str(built_site)))
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(built_site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
