@@ -21,6 +21,7 @@ NEVER_STORED = frozenset({428, 429, 431, 511})
 # Responses that never carry content: 1xx, 204 (§15.3.5), 205 (§15.3.6), 304 (§15.4.5).
 WITHOUT_CONTENT = frozenset({204, 205, 304})
 CLASS_KEYS = ("1xx", "2xx", "3xx", "4xx", "5xx")
+MAX_FILE_BYTES = 500_000  # the longest entry is about 15 kB; anything near this is a mistake
 
 SHORT_LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 RFC_REF = re.compile(r"RFC ?(\d{3,5})(?: ?§ ?(\d+(?:\.\d+)*))?$")
@@ -255,6 +256,10 @@ class FileReader:
             self.error(1, "file", "symbolic link leads outside content/")
             return None
         data = path.read_bytes()
+        if len(data) > MAX_FILE_BYTES:
+            self.error(1, "file", f"{len(data) / 1e6:.1f} MB is too large for a content file "
+                                  f"(at most {MAX_FILE_BYTES // 1000} kB)")
+            return None
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:

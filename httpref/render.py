@@ -1,12 +1,14 @@
 """Render the validated site into output files: (path, bytes) pairs, nothing written yet."""
 import hashlib
 import json
+import traceback
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError,
+                    TemplateSyntaxError, select_autoescape)
 from markupsafe import Markup
 
-from .content import CLASS_KEYS, HEURISTICALLY_CACHEABLE, Site, StatusCode
+from .content import CLASS_KEYS, HEURISTICALLY_CACHEABLE, ContentError, Problem, Site, StatusCode
 from .markup import Markdown, highlight_code
 
 STATUS_LABELS = {
@@ -107,7 +109,28 @@ def api_record(site: Site, entry: StatusCode) -> dict:
 
 
 def render_site(site: Site, templates: Path, assets: dict) -> list:
-    """Every output file of the site as (path relative to the output folder, bytes)."""
+    """Every output file of the site as (path relative to the output folder, bytes); a
+    template mistake becomes a ContentError naming the template file and line."""
+    try:
+        return render_pages(site, templates, assets)
+    except TemplateSyntaxError as error:
+        raise template_problem(templates, error.filename, error.lineno, error.message) from None
+    except TemplateError as error:
+        # Jinja maps the failing line of a compiled template back onto the traceback.
+        frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+                  if frame.filename.startswith(str(templates))]
+        frame = frames[-1] if frames else None
+        raise template_problem(templates, frame and frame.filename, frame and frame.lineno,
+                               str(error)) from None
+
+
+def template_problem(templates: Path, filename, line, message) -> ContentError:
+    path = Path(filename).relative_to(templates.parent).as_posix() if filename else "templates"
+    return ContentError([Problem(path, line or 1, "template", message)])
+
+
+def render_pages(site: Site, templates: Path, assets: dict) -> list:
+    """Render every page; see render_site."""
     markdown = Markdown(site)
     env = make_environment(templates, site, assets, markdown)
     base = site.config["base_url"]

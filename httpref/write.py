@@ -1,4 +1,5 @@
 """Write the output tree: build beside the target, then swap it in only when all is well."""
+import ctypes
 import os
 import shutil
 import tempfile
@@ -39,12 +40,26 @@ def checked_target(staging: Path, rel: str, seen: set) -> Path:
 
 
 def swap(staging: Path, out: Path):
-    """Replace `out` with `staging` so readers see the old tree or the new one, never half."""
+    """Replace `out` with `staging` so readers see the old tree or the new one, never half,
+    and never no tree at all: one atomic exchange where the system offers it (Linux)."""
     os.chmod(staging, 0o755)
     if not out.exists():
         staging.rename(out)
-        return
-    old = out.with_name(f".{out.name}-old-{os.getpid()}")
-    out.rename(old)
-    staging.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
+    elif exchange(staging, out):
+        shutil.rmtree(staging)
+    else:  # two renames: a moment without `out`, but never a half-written one
+        old = out.with_name(f".{out.name}-old-{os.getpid()}")
+        out.rename(old)
+        staging.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Atomically swap two paths with renameat2(RENAME_EXCHANGE); False if unsupported."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second),
+                     rename_exchange) == 0
