@@ -1,5 +1,7 @@
 """The dev server for real, over loopback: serving, 404, traversal, rebuild, reload and errors."""
 import http.client
+import socket
+import threading
 import os
 import subprocess
 import sys
@@ -18,20 +20,22 @@ def server(real_site):
     """`build.py serve` on a free port, running on an editable copy of the site."""
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(REPO)}
+    log = open(real_site.parent / "serve.log", "w")  # a file: a full pipe would block the server
     process = subprocess.Popen(
         [sys.executable, str(real_site / "build.py"), "serve", "--port", str(port)],
-        cwd=real_site, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        cwd=real_site, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
             get(port, "/")
             break
         except OSError:
-            assert process.poll() is None, process.stdout.read()
+            assert process.poll() is None, (real_site.parent / "serve.log").read_text()
             time.sleep(0.1)
     yield port, real_site, process
     process.terminate()
     process.wait(timeout=10)
+    log.close()
 
 
 def get(port: int, path: str):
@@ -133,3 +137,59 @@ def test_rebuild_reports_errors_to_the_app_and_recovers(fixture_site, tmp_path):
 def test_watch_list_names_the_sources_and_never_the_output(fixture_site):
     assert watch_paths(fixture_site) == [str(fixture_site / name)
                                          for name in ("content", "templates", "static")]
+
+
+def rss_kib(pid: int) -> int:
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def test_rapid_edits_leave_it_serving_the_right_site(server):
+    """100 edits, valid and broken alternating, while a client keeps reading pages."""
+    port, site, process = server
+    path = site / "content" / "codes" / "200.md"
+    good = path.read_text()
+    summary = next(line for line in good.splitlines() if line.startswith("summary: "))
+    seen, stop = [], threading.Event()
+
+    def read_pages():
+        while not stop.is_set():
+            status, _, body = get(port, "/200/")
+            seen.append((status, body.rstrip().endswith("</html>")))
+
+    reader = threading.Thread(target=read_pages)
+    reader.start()
+    get(port, "/")
+    memory_before = rss_kib(process.pid)
+    for index in range(100):
+        if index % 2:
+            path.write_text(good.replace("phrase: OK", "phrase: No", 1))
+        else:
+            path.write_text(good.replace(summary, f"summary: Edit number {index}.", 1))
+        time.sleep(0.03)
+    path.write_text(good.replace(summary, "summary: The final edit.", 1))
+    assert wait_for(lambda: ">The final edit.<" in get(port, "/200/")[2], timeout=20)
+    stop.set()
+    reader.join(timeout=10)
+    assert process.poll() is None
+    assert seen and all(status == 200 and complete for status, complete in seen), \
+        "a request saw a missing or half-written page"
+    assert "Build failed" not in get(port, "/200/")[2]
+    assert rss_kib(process.pid) - memory_before < 60_000, "memory grows with every rebuild"
+
+
+@pytest.mark.parametrize("raw", [b"GARBAGE\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n",
+                                 b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n",
+                                 b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+                                 b"\x00\xff\xfe" * 100])
+def test_malformed_requests_do_not_kill_it(server, raw):
+    port, _, process = server
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(raw)
+        try:
+            sock.recv(1024)
+        except OSError:
+            pass
+    assert get(port, "/")[0] == 200 and process.poll() is None
