@@ -1,9 +1,10 @@
 """Load and validate content into a frozen model; report every mistake as path:line: field."""
 import csv
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -174,6 +175,7 @@ class Site:
     classes: dict
     pages: tuple
     registry: dict
+    links: tuple = ()  # (source path, code, line, field) of every [[NNN]] and related code
 
     @cached_property
     def by_code(self) -> dict:
@@ -223,15 +225,17 @@ def load_site(root: Path, base_url: str | None = None) -> Site:
     if base_url:
         config["base_url"] = base_url
     config["base_url"] = config.get("base_url", "").rstrip("/")
+    registry_version = (content / "registry.csv").stat().st_mtime_ns
     codes = [entry for path in sorted((content / "codes").iterdir())
-             if (entry := load_code(path, root, registry, problems, links))]
+             if (entry := load_code_once(path, root, registry, registry_version, problems, links))]
     classes = load_classes(content / "classes.yaml", root, problems, links)
     pages = tuple(entry for path in sorted((content / "pages").glob("*.md"))
                   if (entry := load_page(path, root, problems, links)))
     check_links(codes, registry, links, problems)
     if problems:
         raise ContentError(problems)
-    return Site(config, tuple(sorted(codes, key=lambda entry: entry.code)), classes, pages, registry)
+    return Site(config, tuple(sorted(codes, key=lambda entry: entry.code)), classes, pages,
+                registry, tuple(links))
 
 
 class FileReader:
@@ -468,6 +472,26 @@ def load_page(path: Path, root: Path, problems, links) -> Page | None:
     return Page(path.stem, reader.rel, values["title"], values["description"], "\n".join(body))
 
 
+# Files already read in this process, by path: the dev server re-reads only what changed.
+LOADED = {}
+
+
+def load_code_once(path: Path, root: Path, registry: dict, registry_version: int, problems,
+                   links) -> StatusCode | None:
+    """load_code, reusing the last result while the file and the registry are unchanged."""
+    # Compare contents, not timestamps: two quick saves can share a coarse mtime and a size.
+    digest = hashlib.blake2b(path.read_bytes()).digest() if path.is_file() else None
+    version = (digest, path.is_symlink(), registry_version, str(root))
+    cached = LOADED.get(path)
+    if cached is None or cached[0] != version:
+        file_problems, file_links = [], []
+        entry = load_code(path, root, registry, file_problems, file_links)
+        cached = LOADED[path] = (version, entry, file_problems, file_links)
+    problems += cached[2]
+    links += cached[3]
+    return cached[1]
+
+
 def load_code(path: Path, root: Path, registry: dict, problems, links) -> StatusCode | None:
     """One content/codes/NNN.md file, or None after reporting its problems."""
     reader = FileReader(path, root, problems, links)
@@ -696,6 +720,7 @@ def read_examples(reader: FileReader, heading_line: int, numbered: list) -> tupl
     return tuple(result)
 
 
+@lru_cache(maxsize=None)
 def is_known_language(name: str) -> bool:
     try:
         get_lexer_by_name(name)

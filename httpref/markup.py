@@ -52,6 +52,19 @@ class ShortLinkExtension(Extension):
         md.inlinePatterns.deregister("html")
 
 
+# Converted Markdown, shared by every build in a process (the dev server's rebuilds reuse it).
+# The key includes the site's link signature: a [[404]] renders differently once 404's
+# phrase or page changes.
+CONVERTED = {}
+CACHE_LIMIT = 100_000
+
+
+def link_signature(site) -> int:
+    """What a short link can render to: every code's phrase and whether it has a page."""
+    return hash(tuple(sorted((code, site.phrase(code), code in site.by_code)
+                             for code in set(site.registry) | set(site.by_code))))
+
+
 class Markdown:
     """One configured converter for the whole site, reset for every piece of text."""
 
@@ -60,10 +73,20 @@ class Markdown:
             extensions=["fenced_code", "tables", "sane_lists", "toc", ShortLinkExtension(site)],
             extension_configs={"toc": {"permalink": False}},
         )
+        self.signature = link_signature(site)
 
     def block(self, text: str) -> Markup:
+        key = (self.signature, text)
+        html = CONVERTED.get(key)
+        if html is None:
+            if len(CONVERTED) > CACHE_LIMIT:
+                CONVERTED.clear()
+            html = CONVERTED[key] = Markup(self.convert(text))
+        return html
+
+    def convert(self, text: str) -> str:
         self.converter.reset()
-        return Markup(self.converter.convert(text))
+        return self.converter.convert(text)
 
     def inline(self, text: str) -> Markup:
         """Markdown for a short text, without the wrapping paragraph."""
@@ -74,7 +97,7 @@ class Markdown:
 
     def toc(self, text: str) -> list:
         """(anchor, title) of each level-2 heading, in order."""
-        self.block(text)
+        self.convert(text)
         return [(token["id"], token["name"]) for token in self.converter.toc_tokens
                 if token["level"] == 2]
 
@@ -84,6 +107,7 @@ def lexer_for(language: str):
     return get_lexer_by_name(language)
 
 
+@lru_cache(maxsize=4096)
 def highlight_code(code: str, language: str) -> Markup:
     """Code highlighted at build time with one shared formatter and cached lexers."""
     return Markup(highlight(code, lexer_for(language), FORMATTER))

@@ -3,9 +3,9 @@ import logging
 import time
 from pathlib import Path
 
-from .content import load_site
+from .content import CLASS_KEYS, load_site
 from .render import fingerprint_assets, render_site
-from .write import write_site
+from .write import remove_stale, write_changed, write_site
 
 log = logging.getLogger("httpref")
 
@@ -30,3 +30,69 @@ def build_site(root: Path, out: Path, base_url: str | None = None) -> int:
     pages = sum(1 for path, _ in outputs if path.endswith(".html"))
     log.info("Built %d pages (%d files) in %.2f s", pages, count, time.perf_counter() - started)
     return count
+
+
+class Builder:
+    """A warm build for the dev server: unchanged files are not re-read, an edit to one entry
+    re-renders only its page unless it changes what other pages show, and only files whose
+    bytes changed are rewritten."""
+
+    def __init__(self, root: Path, out: Path):
+        self.root, self.out = root, out
+        self.site = None
+        self.written = {}  # path -> bytes as last written
+
+    def build(self, changed=()) -> int:
+        """Rebuild after the given source paths changed (all when empty); return files written."""
+        started = time.perf_counter()
+        site = load_site(self.root)
+        assets = fingerprint_assets(self.root / "static")
+        only = self.outputs_to_render(site, [Path(path) for path in changed])
+        outputs = render_site(site, self.root / "templates", assets, only)
+        if self.written and self.out.exists():
+            count = write_changed(outputs, self.out, self.written)
+            if only is None:  # a full render also drops files the site no longer has
+                count += remove_stale(self.out, self.written, {path for path, _ in outputs})
+        else:
+            count = write_site(outputs, self.out)
+            self.written = dict(outputs)
+        self.site = site
+        log.info("Rebuilt %d file(s) in %.0f ms", count, (time.perf_counter() - started) * 1000)
+        return count
+
+    def outputs_to_render(self, site, changed: list):
+        """The output paths an edit can affect, or None for everything."""
+        codes_dir = (self.root / "content" / "codes").resolve()
+        if self.site is None or not changed or not self.out.exists() or any(
+                path.resolve().parent != codes_dir for path in changed):
+            return None
+        before, after = self.site.by_code, site.by_code
+        if set(before) != set(after):
+            return None
+        edited = [code for code in after if before[code] != after[code]]
+        wanted = {f"{code}/index.html" for code in edited}
+        for code in edited:
+            if listing(before[code]) != listing(after[code]):
+                wanted |= self.pages_showing(site, code)
+        return wanted
+
+    def pages_showing(self, site, code: int) -> set:
+        """Pages that show a code's phrase or summary: lists, neighbours and every link to it."""
+        index = [entry.code for entry in site.codes].index(code)
+        neighbours = site.codes[max(index - 1, 0):index + 2]
+        sources = {path for path, target, _, _ in site.links if target == code}
+        pages = {"index.html", f"{code // 100}xx/index.html", "api/codes.json"}
+        pages |= {f"{entry.code}/index.html" for entry in neighbours}
+        for path in sources:
+            name = Path(path).stem
+            if path.startswith("content/codes/") or path.startswith("content/pages/"):
+                pages.add(f"{name}/index.html")
+            elif path == "content/classes.yaml":
+                pages |= {f"{key}/index.html" for key in CLASS_KEYS}
+        return pages
+
+
+def listing(entry) -> tuple:
+    """What pages other than the entry's own show of it."""
+    return (entry.phrase, entry.summary, entry.aliases, entry.keywords, entry.all_vendors,
+            tuple(item["phrase"] for item in entry.also_used_by), entry.status, entry.spec)

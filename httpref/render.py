@@ -108,11 +108,11 @@ def api_record(site: Site, entry: StatusCode) -> dict:
     }
 
 
-def render_site(site: Site, templates: Path, assets: dict) -> list:
-    """Every output file of the site as (path relative to the output folder, bytes); a
-    template mistake becomes a ContentError naming the template file and line."""
+def render_site(site: Site, templates: Path, assets: dict, only: set | None = None) -> list:
+    """Every output file of the site as (path relative to the output folder, bytes), or just
+    the paths in `only`; a template mistake becomes a ContentError naming file and line."""
     try:
-        return render_pages(site, templates, assets)
+        return render_pages(site, templates, assets, only)
     except TemplateSyntaxError as error:
         raise template_problem(templates, error.filename, error.lineno, error.message) from None
     except TemplateError as error:
@@ -129,16 +129,21 @@ def template_problem(templates: Path, filename, line, message) -> ContentError:
     return ContentError([Problem(path, line or 1, "template", message)])
 
 
-def render_pages(site: Site, templates: Path, assets: dict) -> list:
-    """Render every page; see render_site."""
+def render_pages(site: Site, templates: Path, assets: dict, only: set | None) -> list:
+    """Render the wanted outputs; see render_site."""
     markdown = Markdown(site)
     env = make_environment(templates, site, assets, markdown)
     base = site.config["base_url"]
     outputs = []
 
+    def add(path: str, make):
+        if only is None or path in only:
+            outputs.append((path, make()))
+
     def page(path: str, template: str, **context):
-        html = env.get_template(template).render(**context)
-        outputs.append((path, html.encode("utf-8")))
+        add(path, lambda: env.get_template(template).render(
+            **{name: value() if callable(value) else value for name, value in context.items()}
+        ).encode("utf-8"))
 
     home_ld = {"@context": "https://schema.org", "@graph": [
         {"@type": "WebSite", "name": site.config["title"], "url": base + "/"},
@@ -149,7 +154,7 @@ def render_pages(site: Site, templates: Path, assets: dict) -> list:
         following = site.codes[index + 1] if index + 1 < len(site.codes) else None
         page(f"{entry.code}/index.html", "code.html", url=entry.url, entry=entry,
              previous=previous, next=following,
-             json_ld=json_ld(code_json_ld(site, entry, markdown)))
+             json_ld=lambda entry=entry: json_ld(code_json_ld(site, entry, markdown)))
     for key in CLASS_KEYS:
         cls = site.classes[key]
         trail = [("HTTP status codes", "/"), (f"{key} {cls['name']}", f"/{key}/")]
@@ -164,9 +169,11 @@ def render_pages(site: Site, templates: Path, assets: dict) -> list:
     urls = ["/"] + [f"/{key}/" for key in CLASS_KEYS] + [entry.url for entry in site.codes] \
         + [prose.url for prose in site.pages]
     page("sitemap.xml", "sitemap.xml", url="/sitemap.xml", urls=sorted(urls))
-    outputs.append(("_headers", env.get_template("headers.txt").render().encode()))
-    outputs.append(("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {base}/sitemap.xml\n".encode()))
-    api = {"codes": [api_record(site, entry) for entry in site.codes]}
-    outputs.append(("api/codes.json", (json.dumps(api, ensure_ascii=False, indent=2) + "\n").encode()))
-    outputs += [(url.lstrip("/"), data) for url, data in assets.values()]
+    add("_headers", lambda: env.get_template("headers.txt").render().encode())
+    add("robots.txt", lambda: f"User-agent: *\nAllow: /\n\nSitemap: {base}/sitemap.xml\n".encode())
+    add("api/codes.json", lambda: (json.dumps(
+        {"codes": [api_record(site, entry) for entry in site.codes]},
+        ensure_ascii=False, indent=2) + "\n").encode())
+    for url, data in assets.values():
+        add(url.lstrip("/"), lambda data=data: data)
     return outputs

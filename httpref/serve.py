@@ -4,8 +4,13 @@ import logging
 import mimetypes
 from pathlib import Path
 
+from livereload.watcher import Watcher
+from tornado.ioloop import IOLoop
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers import Observer
+
 from .content import ContentError
-from .pipeline import build_site
+from .pipeline import Builder
 
 log = logging.getLogger("httpref")
 WATCHED = ("content", "templates", "static")
@@ -76,15 +81,15 @@ class SiteApp:
         return body[:end] + banner + body[end:]
 
 
-def rebuild(root: Path, out: Path, app: SiteApp) -> bool:
+def rebuild(builder: Builder, app: SiteApp, changed=()) -> bool:
     """Build once; remember the error for the browser instead of raising it."""
     try:
-        build_site(root, out)
+        builder.build(changed)
     except ContentError as error:
         app.error = str(error)
         log.error("Build failed:\n%s", error)
         return False
-    except Exception as error:  # a template error must not stop the server either
+    except Exception as error:  # any other failure must not stop the server either
         app.error = f"{type(error).__name__}: {error}"
         log.exception("Build failed")
         return False
@@ -97,21 +102,57 @@ def watch_paths(root: Path) -> list:
     return [str(root / name) for name in WATCHED]
 
 
+class SourceWatcher(Watcher):
+    """inotify (through watchdog) instead of livereload's 800 ms polling: every change is
+    pushed to the server's event loop, gathered for a few milliseconds, then rebuilt once."""
+
+    def __init__(self, paths: list, on_change):
+        super().__init__()
+        self.paths, self.on_change = paths, on_change
+        self.pending, self.loop, self.observer = set(), None, None
+
+    def start(self, callback) -> bool:
+        """livereload's hook; returning True tells it not to poll."""
+        self.loop = IOLoop.current()
+        handler = FileSystemEventHandler()
+        handler.on_any_event = self.queue
+        self.observer = Observer()
+        for path in self.paths:
+            self.observer.schedule(handler, path, recursive=True)
+        self.observer.start()
+        return True
+
+    def queue(self, event):
+        """Called on watchdog's thread: hand the path to the event loop."""
+        if event.event_type in ("opened", "closed_no_write") or event.is_directory:
+            return
+        paths = [event.src_path] + ([event.dest_path] if getattr(event, "dest_path", "") else [])
+        self.loop.add_callback(self.gather, paths)
+
+    def gather(self, paths):
+        if not self.pending:
+            self.loop.call_later(0.005, self.flush)  # an editor's save is several events
+        self.pending.update(paths)
+
+    def flush(self):
+        changed, self.pending = self.pending, set()
+        self.on_change(sorted(changed))
+
+
 def serve(root: Path, out: Path, host: str = "127.0.0.1", port: int = 8000):
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
 
     app = SiteApp(out)
-    rebuild(root, out, app)
+    builder = Builder(root, out)
+    rebuild(builder, app)
 
-    def on_change():
-        rebuild(root, out, app)
+    def on_change(changed):
+        rebuild(builder, app, [path for path in changed if not Path(path).name.startswith(".")])
         # Reload directly: livereload's own path ignores changes for 3 s after a reload.
         LiveReloadHandler.reload_waiters()
 
-    server = Server(app)
+    server = Server(app, watcher=SourceWatcher(watch_paths(root), on_change))
     for name in ("livereload", "tornado"):  # they get their own handler from livereload
         logging.getLogger(name).propagate = False
-    for path in watch_paths(root):
-        server.watch(path, on_change, delay="forever")
     server.serve(host=host, port=port, debug=False, restart_delay=0)

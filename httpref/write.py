@@ -63,3 +63,30 @@ def exchange(first: Path, second: Path) -> bool:
     at_fdcwd, rename_exchange = -100, 2
     return renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second),
                      rename_exchange) == 0
+
+
+def write_changed(outputs: list, out: Path, previous: dict) -> int:
+    """Rewrite in place only the files whose bytes changed since `previous` (path -> bytes);
+    each file is replaced atomically, so a reader sees the old page or the new one."""
+    out = out.resolve()
+    count = 0
+    for rel, data in outputs:
+        if previous.get(rel) == data:
+            continue
+        target = checked_target(out, rel, set())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+        previous[rel] = data
+        count += 1
+    return count
+
+
+def remove_stale(out: Path, written: dict, wanted: set) -> int:
+    """Delete files written earlier that the site no longer produces."""
+    stale = [rel for rel in written if rel not in wanted]
+    for rel in stale:
+        checked_target(out.resolve(), rel, set()).unlink(missing_ok=True)
+        del written[rel]
+    return len(stale)

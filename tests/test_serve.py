@@ -10,6 +10,8 @@ import time
 import pytest
 from playwright.sync_api import sync_playwright
 
+from httpref.content import ContentError
+from httpref.pipeline import Builder, build_site
 from httpref.serve import SiteApp, rebuild, watch_paths
 from tests.browser import launch_options
 from tests.conftest import REPO, free_port
@@ -121,17 +123,41 @@ def test_an_edit_rebuilds_and_reloads_the_browser(server):
 
 def test_rebuild_reports_errors_to_the_app_and_recovers(fixture_site, tmp_path):
     out = tmp_path / "out"
-    app = SiteApp(out)
-    assert rebuild(fixture_site, out, app) is True and app.error == ""
+    app, builder = SiteApp(out), Builder(fixture_site, out)
+    assert rebuild(builder, app) is True and app.error == ""
     page = fixture_site / "content" / "codes" / "200.md"
     good = page.read_text()
     page.write_text(good.replace("phrase: OK", "phrase: No"))
-    assert rebuild(fixture_site, out, app) is False
+    assert rebuild(builder, app, [str(page)]) is False
     assert app.error.startswith("content/codes/200.md:2: phrase:")
     status, _, body = app.respond("/200/", "GET")
     assert status == "200 OK" and b"Build failed; showing the last good site." in body
     page.write_text(good)
-    assert rebuild(fixture_site, out, app) is True and app.error == ""
+    assert rebuild(builder, app, [str(page)]) is True and app.error == ""
+
+
+@pytest.mark.parametrize("edit", [
+    ("## What it means\n", "## What it means\n\nA new first paragraph.\n"),  # its page only
+    ("summary: The request worked.", "summary: It worked."),  # lists, neighbours, links too
+    ("phrase: OK", "phrase: Okay"),  # an error: nothing is written
+])
+def test_incremental_rebuilds_equal_a_full_build(fixture_site, tmp_path, edit):
+    out, full = tmp_path / "out", tmp_path / "full"
+    builder = Builder(fixture_site, out)
+    builder.build()
+    page = fixture_site / "content" / "codes" / "200.md"
+    page.write_text(page.read_text().replace(*edit, 1))
+    try:
+        builder.build([str(page)])
+        build_site(fixture_site, full)
+    except ContentError:
+        page.write_text(page.read_text().replace(edit[1], edit[0], 1))
+        build_site(fixture_site, full)
+    assert snapshot(out) == snapshot(full)
+
+
+def snapshot(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def test_watch_list_names_the_sources_and_never_the_output(fixture_site):
