@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Time from saving one entry to the dev server sending the reload, median of repeated edits.
+
+    python bench/reload_latency.py [--edits 20]
+
+Starts `build.py serve` on a copy of the site, connects to livereload's websocket like a
+browser does, then edits content/codes/202.md (a body edit, then a summary edit, alternating)
+and measures until the reload message arrives.
+"""
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tornado.websocket import websocket_connect
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def measure(port: int, entry: Path, edits: int) -> dict:
+    connection = await websocket_connect(f"ws://127.0.0.1:{port}/livereload")
+    await connection.write_message(json.dumps({"command": "hello", "protocols": [
+        "http://livereload.com/protocols/official-7"]}))
+    await connection.read_message()  # the server's hello
+    # livereload.js then reports its page; only then is the browser a reload waiter.
+    await connection.write_message(json.dumps({"command": "info", "url": "/202/", "plugins": {}}))
+    await asyncio.sleep(0.5)
+    original = entry.read_text()
+    timings = {"body": [], "summary": []}
+    for index in range(edits):
+        kind = "body" if index % 2 else "summary"
+        if kind == "body":
+            text = original.replace("## What it means\n", f"## What it means\n\nEdit {index}.\n", 1)
+        else:
+            text = original.replace("summary: ", f"summary: Edit {index}. ", 1)
+        started = time.perf_counter()
+        entry.write_text(text)
+        while True:
+            message = json.loads(await connection.read_message())
+            if message.get("command") == "reload":
+                break
+        timings[kind].append((time.perf_counter() - started) * 1000)
+        await asyncio.sleep(0.3)
+    entry.write_text(original)
+    return timings
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--edits", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        site = Path(folder) / "site"
+        site.mkdir()
+        for name in ("content", "templates", "static", "build.py"):
+            copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy
+            copy(ROOT / name, site / name)
+        port = free_port()
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        server = subprocess.Popen([sys.executable, "build.py", "serve", "--port", str(port)],
+                                  cwd=site, env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            timings = asyncio.run(measure(port, site / "content" / "codes" / "202.md", args.edits))
+        finally:
+            server.terminate()
+            server.wait()
+    for kind, values in timings.items():
+        print(f"save -> reload, {kind} edit: median {statistics.median(values):.0f} ms, "
+              f"max {max(values):.0f} ms over {len(values)} edits (target 100 ms)")
+
+
+if __name__ == "__main__":
+    main()
