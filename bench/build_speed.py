@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Cold full build of the real site beside the floor: the leanest honest build of the same
+content. Medians of several whole-process runs, then where our build's time goes.
+
+    python bench/build_speed.py [--runs 5]
+"""
+import argparse
+import cProfile
+import pstats
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The floor: read each file, parse front matter with CSafeLoader, one reused Markdown
+# converter with fenced_code and codehilite, one Jinja template, pretty-URL files. Nothing else.
+FLOOR = r'''
+import sys, pathlib, yaml, markdown, jinja2
+root, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+md = markdown.Markdown(extensions=["fenced_code", "codehilite"])
+page = jinja2.Template("<!doctype html><title>{{ code }} {{ meta.phrase }}</title>"
+                       "<meta name=description content='{{ meta.summary }}'>{{ body }}")
+for path in sorted((root / "content" / "codes").glob("*.md")):
+    text = path.read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2)
+    meta = yaml.load(front, Loader=yaml.CSafeLoader)
+    md.reset()
+    html = page.render(code=path.stem, meta=meta, body=md.convert(body))
+    target = out / path.stem / "index.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(html, encoding="utf-8")
+'''
+
+
+def whole_process(command: list, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as folder:
+            started = time.perf_counter()
+            subprocess.run(command + [str(Path(folder) / "out")], check=True, cwd=ROOT,
+                           capture_output=True)
+            times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def breakdown():
+    """Cumulative seconds by library inside one in-process cold build."""
+    sys.path.insert(0, str(ROOT))
+    from httpref.pipeline import build_site
+    profile = cProfile.Profile()
+    with tempfile.TemporaryDirectory() as folder:
+        profile.enable()
+        build_site(ROOT, Path(folder) / "out")
+        profile.disable()
+    stats = pstats.Stats(profile).stats
+    groups = {"YAML": "yaml/", "Markdown": "markdown/", "Pygments": "pygments/",
+              "Jinja": "jinja2/", "writing": "httpref/write.py", "validation": "httpref/content.py"}
+    total = {name: 0.0 for name in groups}
+    for (filename, _, _), (_, _, own, _, _) in stats.items():
+        for name, marker in groups.items():
+            if marker in filename:
+                total[name] += own
+    return total
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    imports = whole_process([sys.executable, "-c", "import httpref.pipeline, sys; sys.argv"], args.runs)
+    ours = whole_process([sys.executable, "build.py", "build", "--out"], args.runs)
+    floor = whole_process([sys.executable, "-c", FLOOR, str(ROOT)], args.runs)
+    pages = len(list((ROOT / "content" / "codes").glob("*.md")))
+    print(f"{pages} entries, median of {args.runs} whole-process runs")
+    print(f"  our full build (all pages, validation, JSON, sitemap): {ours:.2f} s")
+    print(f"  floor (entry pages only, no validation):              {floor:.2f} s")
+    print(f"  ratio ours / floor: {ours / floor:.2f}; interpreter + imports alone: {imports:.2f} s")
+    print("where our build's time goes (own time, one in-process cold build):")
+    for name, seconds in sorted(breakdown().items(), key=lambda item: -item[1]):
+        print(f"  {name:10} {seconds:.3f} s")
+
+
+if __name__ == "__main__":
+    main()
