@@ -1,5 +1,7 @@
 """Markdown and syntax highlighting: the one place where content becomes trusted HTML."""
+import re
 import xml.etree.ElementTree as etree
+from html import escape
 from functools import lru_cache
 
 import markdown
@@ -56,6 +58,8 @@ class ShortLinkExtension(Extension):
 # The key includes the site's link signature: a [[404]] renders differently once 404's
 # phrase or page changes.
 CONVERTED = {}
+# Text Markdown would leave as one plain paragraph: no inline syntax, no block start.
+PLAIN = re.compile(r"(?![-+*] |\d+[.)] |#|>| )[^`*_\[\]<>&#!|\\~\n]*")
 CACHE_LIMIT = 100_000
 
 
@@ -70,35 +74,53 @@ class Markdown:
 
     def __init__(self, site):
         self.converter = markdown.Markdown(
+            extensions=["fenced_code", "tables", "sane_lists", ShortLinkExtension(site)])
+        # Prose pages also get heading anchors and a table of contents.
+        self.page_converter = markdown.Markdown(
             extensions=["fenced_code", "tables", "sane_lists", "toc", ShortLinkExtension(site)],
             extension_configs={"toc": {"permalink": False}},
         )
+        # Short texts (a why, a retry note) never hold blocks: a lighter converter is faster.
+        self.phrase_converter = markdown.Markdown(extensions=[ShortLinkExtension(site)])
         self.signature = link_signature(site)
 
     def block(self, text: str) -> Markup:
-        key = (self.signature, text)
+        return self.cached("block", text, self.converter)
+
+    def short(self, text: str) -> Markup:
+        """Markdown for a few paragraphs or a list (an FAQ answer): no code fences or tables."""
+        return self.cached("short", text, self.phrase_converter)
+
+    def inline(self, text: str) -> Markup:
+        """Markdown for a short text, without the wrapping paragraph."""
+        html = self.cached("short", text, self.phrase_converter)
+        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            html = Markup(html[3:-4])
+        return html
+
+    def cached(self, kind: str, text: str, converter) -> Markup:
+        key = (self.signature, kind, text)
         html = CONVERTED.get(key)
         if html is None:
             if len(CONVERTED) > CACHE_LIMIT:
                 CONVERTED.clear()
-            html = CONVERTED[key] = Markup(self.convert(text))
+            if PLAIN.fullmatch(text):  # nothing for Markdown to do
+                html = Markup(f"<p>{escape(text, quote=False)}</p>")
+            else:
+                converter.reset()
+                html = Markup(converter.convert(text))
+            CONVERTED[key] = html
         return html
 
-    def convert(self, text: str) -> str:
-        self.converter.reset()
-        return self.converter.convert(text)
-
-    def inline(self, text: str) -> Markup:
-        """Markdown for a short text, without the wrapping paragraph."""
-        html = self.block(text)
-        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-            html = html[3:-4]
-        return Markup(html)
+    def page(self, text: str) -> Markup:
+        """A whole prose page, its level-2 headings given anchors."""
+        return self.cached("page", text, self.page_converter)
 
     def toc(self, text: str) -> list:
         """(anchor, title) of each level-2 heading, in order."""
-        self.convert(text)
-        return [(token["id"], token["name"]) for token in self.converter.toc_tokens
+        self.page_converter.reset()
+        self.page_converter.convert(text)
+        return [(token["id"], token["name"]) for token in self.page_converter.toc_tokens
                 if token["level"] == 2]
 
 

@@ -48,7 +48,8 @@ def make_environment(templates: Path, site: Site, assets: dict, markdown: Markdo
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=markdown.block, md_inline=markdown.inline, highlight=highlight_code)
+    env.filters.update(md=markdown.block, md_short=markdown.short, md_inline=markdown.inline,
+                       md_page=markdown.page, highlight=highlight_code)
     env.globals.update(
         site=site,
         config=site.config,
