@@ -27,6 +27,7 @@ MAX_FILE_BYTES = 500_000  # the longest entry is about 15 kB; anything near this
 SHORT_LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 RFC_REF = re.compile(r"RFC ?(\d{3,5})(?: ?§ ?(\d+(?:\.\d+)*))?$")
 CODE_REF = re.compile(r"[1-5]\d\d$")
+CODE_FILE = re.compile(r"([1-5]\d\d)\.md")
 DRAFT_REF = re.compile(r"draft-[a-z0-9]+(?:-[a-z0-9]+)+")
 RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
@@ -113,7 +114,7 @@ class StatusCode:
 
     @property
     def class_key(self) -> str:
-        return f"{self.code // 100}xx"
+        return f"{str(self.code)[0]}xx"
 
     @property
     def is_official(self) -> bool:
@@ -495,7 +496,7 @@ def load_code_once(path: Path, root: Path, registry: dict, registry_version: int
 def load_code(path: Path, root: Path, registry: dict, problems, links) -> StatusCode | None:
     """One content/codes/NNN.md file, or None after reporting its problems."""
     reader = FileReader(path, root, problems, links)
-    match = re.fullmatch(r"([1-5]\d\d)\.md", path.name)
+    match = CODE_FILE.fullmatch(path.name)
     if not match:
         reader.error(1, "file", "file name must be a status code from 100 to 599, e.g. 404.md")
         return None
