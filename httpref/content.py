@@ -54,6 +54,9 @@ class ContentError(Exception):
         self.problems = sorted(problems)
         super().__init__("\n".join(map(str, self.problems)))
 
+    def __reduce__(self):  # so a worker process can hand it back intact
+        return ContentError, (self.problems,)
+
 
 @dataclass(frozen=True)
 class RegistryEntry:

@@ -1,6 +1,10 @@
 """The build, read top to bottom: load and validate, render, write."""
 import logging
+import multiprocessing
+import os
+import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .content import CLASS_KEYS, load_site
@@ -25,11 +29,50 @@ def build_site(root: Path, out: Path, base_url: str | None = None) -> int:
     started = time.perf_counter()
     site = load_site(root, base_url)
     assets = fingerprint_assets(root / "static")
-    outputs = render_site(site, root / "templates", assets)
+    outputs = render_in_parallel(site, root / "templates", assets)
     count = write_site(outputs, out)
     pages = sum(1 for path, _ in outputs if path.endswith(".html"))
     log.info("Built %d pages (%d files) in %.2f s", pages, count, time.perf_counter() - started)
     return count
+
+
+_JOB = None  # what forked workers render from: (site, templates, assets)
+
+
+def render_in_parallel(site, templates: Path, assets: dict) -> list:
+    """render_site with the code pages shared among forked processes, one per core:
+    Markdown and Pygments are most of a build, and each page is independent of the others.
+    Only from a single-threaded process (the command line): forking threads is unsafe."""
+    global _JOB
+    pages = [f"{entry.code}/index.html" for entry in site.codes]
+    workers = parallel_workers() if len(pages) >= 40 else 1
+    if workers < 2:
+        return render_site(site, templates, assets)
+    shares = [set(pages[index::workers]) for index in range(workers)]
+    _JOB = (site, templates, assets)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+            futures = [pool.submit(render_share, share) for share in shares[1:]]
+            outputs = render_site(site, templates, assets, skip=set(pages) - shares[0])
+            for future in futures:
+                outputs += future.result()
+    finally:
+        _JOB = None
+    return outputs
+
+
+def parallel_workers() -> int:
+    """How many processes a full build renders with here: one per core, up to four."""
+    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(os.cpu_count() or 1, 4)
+
+
+def render_share(share: set) -> list:
+    """In a worker: render the given pages."""
+    site, templates, assets = _JOB
+    return render_site(site, templates, assets, only=share)
 
 
 class Builder:

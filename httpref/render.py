@@ -109,11 +109,13 @@ def api_record(site: Site, entry: StatusCode) -> dict:
     }
 
 
-def render_site(site: Site, templates: Path, assets: dict, only: set | None = None) -> list:
+def render_site(site: Site, templates: Path, assets: dict, only: set | None = None,
+                skip: set = frozenset()) -> list:
     """Every output file of the site as (path relative to the output folder, bytes), or just
-    the paths in `only`; a template mistake becomes a ContentError naming file and line."""
+    the paths in `only`, less those in `skip`; a template mistake becomes a ContentError
+    naming file and line."""
     try:
-        return render_pages(site, templates, assets, only)
+        return render_pages(site, templates, assets, only, skip)
     except TemplateSyntaxError as error:
         raise template_problem(templates, error.filename, error.lineno, error.message) from None
     except TemplateError as error:
@@ -130,7 +132,7 @@ def template_problem(templates: Path, filename, line, message) -> ContentError:
     return ContentError([Problem(path, line or 1, "template", message)])
 
 
-def render_pages(site: Site, templates: Path, assets: dict, only: set | None) -> list:
+def render_pages(site: Site, templates: Path, assets: dict, only: set | None, skip: set) -> list:
     """Render the wanted outputs; see render_site."""
     markdown = Markdown(site)
     env = make_environment(templates, site, assets, markdown)
@@ -138,7 +140,7 @@ def render_pages(site: Site, templates: Path, assets: dict, only: set | None) ->
     outputs = []
 
     def add(path: str, make):
-        if only is None or path in only:
+        if (only is None or path in only) and path not in skip:
             outputs.append((path, make()))
 
     def page(path: str, template: str, **context):

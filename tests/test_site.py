@@ -1,6 +1,9 @@
 """The real content, built: every page complete, every link and anchor resolving, every page findable."""
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -169,3 +172,22 @@ def test_redirect_pages_compare_the_five_redirects(built_site):
             assert table.count("<tr") == 6
         else:
             assert 'class="compare"' not in html
+
+
+def test_parallel_rendering_gives_the_same_files_as_serial():
+    """Run in a fresh single-threaded process, as the command line does."""
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: builds render serially")
+    script = (
+        "import sys; from pathlib import Path; root = Path(sys.argv[1])\n"
+        "from httpref.content import load_site\n"
+        "from httpref.pipeline import parallel_workers, render_in_parallel\n"
+        "from httpref.render import fingerprint_assets, render_site\n"
+        "site = load_site(root); assets = fingerprint_assets(root / 'static')\n"
+        "assert parallel_workers() >= 2, 'this machine renders serially'\n"
+        "serial = dict(render_site(site, root / 'templates', assets))\n"
+        "parallel = render_in_parallel(site, root / 'templates', assets)\n"
+        "assert len(parallel) == len(serial) and dict(parallel) == serial\n")
+    result = subprocess.run([sys.executable, "-c", script, str(REPO)], capture_output=True,
+                            text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0, result.stderr
