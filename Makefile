@@ -36,6 +36,9 @@ screenshots: $(STAMP) browser
 
 bench: $(STAMP) browser $(NODE_TOOLS)
 	$(PY) bench/page_weight.py --lighthouse
+	$(PY) bench/build_speed.py
+	$(PY) bench/build_scaling.py
+	$(PY) bench/reload_latency.py
 
 loc:
 	@wc -l build.py httpref/*.py templates/* static/*.css static/*.js | sort -n
