@@ -291,6 +291,19 @@ class FileReader:
             self.error(self.offset, "front matter", f"invalid YAML: {error}")
         return False
 
+    def read_document(self, path: Path, fields: tuple):
+        """(front-matter values, body lines, file line of the first body line), or None once
+        a problem stops the file from being read further."""
+        text = self.read_text(path)
+        parts = self.split_front_matter(text) if text is not None else None
+        if not parts:
+            return None
+        yaml_text, body, body_line = parts
+        node = self.compose(yaml_text)
+        if node is False:
+            return None
+        return self.fields(node, fields, body_line - 1), body, body_line
+
     def split_front_matter(self, text: str):
         """(YAML text, body lines, file line of the first body line), or None."""
         lines = text.removesuffix("\n").split("\n")
@@ -461,15 +474,10 @@ def load_classes(path: Path, root: Path, problems, links) -> dict:
 
 def load_page(path: Path, root: Path, problems, links) -> Page | None:
     reader = FileReader(path, root, problems, links)
-    text = reader.read_text(path)
-    parts = reader.split_front_matter(text) if text is not None else None
+    parts = reader.read_document(path, schema.PAGE_FIELDS)
     if not parts:
         return None
-    yaml_text, body, body_line = parts
-    node = reader.compose(yaml_text)
-    if node is False:
-        return None
-    values = reader.fields(node, schema.PAGE_FIELDS, body_line - 1)
+    values, body, body_line = parts
     reader.markdown("\n".join(body), body_line, "body")
     if len(values) < len(schema.PAGE_FIELDS):
         return None
@@ -504,15 +512,10 @@ def load_code(path: Path, root: Path, registry: dict, problems, links) -> Status
         reader.error(1, "file", "file name must be a status code from 100 to 599, e.g. 404.md")
         return None
     code = int(match[1])
-    text = reader.read_text(path)
-    parts = reader.split_front_matter(text) if text is not None else None
+    parts = reader.read_document(path, schema.FIELDS)
     if not parts:
         return None
-    yaml_text, body, body_line = parts
-    node = reader.compose(yaml_text)
-    if node is False:
-        return None
-    values = reader.fields(node, schema.FIELDS, body_line - 1)
+    values, body, body_line = parts
     entry = registry.get(code)
     check_identity(reader, code, entry, values, body_line - 1)
     sections, examples = read_body(reader, body, body_line)

@@ -1,6 +1,5 @@
 """Fixtures: a tiny site built in tmp_path from tests/fixture plus the real templates."""
 import shutil
-import socket
 import threading
 import functools
 import http.server
@@ -12,6 +11,7 @@ import pytest
 
 from httpref.content import ContentError, load_site
 from httpref.pipeline import build_site
+from tests.examples import free_port  # noqa: F401  (a fixture helper for the server tests)
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixture"
@@ -42,6 +42,11 @@ def built_site(tmp_path_factory) -> Path:
 def real_site(tmp_path) -> Path:
     """A copy of the repository's own site, safe to edit."""
     return copy_site(tmp_path / "site", REPO / "content")
+
+
+def snapshot(folder: Path) -> dict:
+    """Every file under a folder, by relative path, as bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def problems_of(root: Path) -> list[str]:
@@ -94,11 +99,6 @@ def build(root: Path, out: Path, base_url: str | None = None) -> Path:
     build_site(root, out, base_url)
     return out
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -9,7 +9,7 @@ import pytest
 
 from httpref.schema import generated_blocks
 from httpref.write import OutputError, write_site
-from tests.conftest import FIXTURE, REPO, build, problems_of
+from tests.conftest import FIXTURE, REPO, build, problems_of, snapshot
 
 GOLDEN = FIXTURE / "expected"
 
@@ -19,9 +19,6 @@ def run(root: Path, *args) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(root / "build.py"), *args], cwd=root, env=env,
                           capture_output=True, text=True, timeout=120)
 
-
-def snapshot(folder: Path) -> dict:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def test_build_command_writes_the_site_and_one_summary_line(fixture_site):

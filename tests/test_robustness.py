@@ -10,14 +10,10 @@ from hypothesis import strategies as st
 
 from httpref.content import ContentError, load_site
 from httpref.pipeline import build_site
-from tests.conftest import FIXTURE, REPO, copy_site
+from tests.conftest import FIXTURE, REPO, copy_site, snapshot
 
 P = "content/codes/200.md"
 
-
-def snapshot(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def replace(old, new, name="200.md"):

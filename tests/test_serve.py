@@ -14,7 +14,7 @@ from httpref.content import ContentError
 from httpref.pipeline import Builder, build_site
 from httpref.serve import SiteApp, rebuild, watch_paths
 from tests.browser import launch_options
-from tests.conftest import REPO, free_port
+from tests.conftest import REPO, free_port, snapshot
 
 
 @pytest.fixture
@@ -155,9 +155,6 @@ def test_incremental_rebuilds_equal_a_full_build(fixture_site, tmp_path, edit):
         build_site(fixture_site, full)
     assert snapshot(out) == snapshot(full)
 
-
-def snapshot(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def test_watch_list_names_the_sources_and_never_the_output(fixture_site):
