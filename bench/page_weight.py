@@ -56,22 +56,14 @@ def weigh(site: Path, page: Path) -> dict:
 
 def lighthouse_performance(site: Path, runs: int = 3) -> float:
     """Median Lighthouse mobile performance score of a code page (0-100)."""
-    import functools
-    import http.server
     import json
     import os
     import subprocess
-    import threading
 
-    from tests.browser import launch_options
+    from tests.browser import launch_options, serve_folder
     from tests.examples import NODE_MODULES
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base, server = serve_folder(site)
     flags = " ".join(launch_options()["args"] + ["--headless=new"])
     env = {**os.environ, "CHROME_PATH": launch_options().get("executable_path") or ""}
     scores = []
@@ -79,7 +71,7 @@ def lighthouse_performance(site: Path, runs: int = 3) -> float:
         for _ in range(runs):
             report = Path(folder) / "report.json"
             subprocess.run(["node", str(NODE_MODULES / "lighthouse" / "cli" / "index.js"),
-                            f"http://127.0.0.1:{server.server_address[1]}/503/", "--quiet",
+                            f"{base}/503/", "--quiet",
                             "--output=json", f"--output-path={report}", f"--chrome-flags={flags}",
                             "--only-categories=performance"], check=True, env=env, timeout=180)
             scores.append(json.loads(report.read_text())["categories"]["performance"]["score"] * 100)

@@ -38,3 +38,31 @@ if __name__ == "__main__":
     if "--install" in sys.argv:
         install()
     print(system_chromium() or "playwright's chromium")
+
+
+def serve_folder(folder, headers=None):
+    """Serve a built site over loopback in a thread; returns (base URL, server to shut down).
+    `headers` are added to every response (e.g. the deploy headers with the CSP)."""
+    import functools
+    import http.server
+    import threading
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def end_headers(self):
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            super().end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(Handler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}", server
+
+
+def page_urls(site) -> list:
+    """The URL path of every HTML page of a built site, sorted."""
+    return sorted("/" + page.relative_to(site).as_posix().removesuffix("index.html")
+                  for page in site.rglob("*.html"))

@@ -1,8 +1,5 @@
 """Fixtures: a tiny site built in tmp_path from tests/fixture plus the real templates."""
 import shutil
-import threading
-import functools
-import http.server
 import json
 from html.parser import HTMLParser
 from pathlib import Path
@@ -11,6 +8,7 @@ import pytest
 
 from httpref.content import ContentError, load_site
 from httpref.pipeline import build_site
+from tests.browser import serve_folder
 from tests.examples import free_port  # noqa: F401  (a fixture helper for the server tests)
 
 REPO = Path(__file__).resolve().parent.parent
@@ -101,22 +99,15 @@ def build(root: Path, out: Path, base_url: str | None = None) -> Path:
 
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
 def static_server():
     """Serve a folder over loopback: call with the folder, get the base URL."""
     servers = []
 
     def start(folder: Path) -> str:
-        handler = functools.partial(QuietHandler, directory=str(folder))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base, server = serve_folder(folder)
         servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}"
+        return base
 
     yield start
     for server in servers:

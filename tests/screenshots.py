@@ -3,16 +3,13 @@
     python -m tests.screenshots [--out screenshots]
 """
 import argparse
-import functools
-import http.server
 import tempfile
-import threading
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 from httpref.pipeline import build_site
-from tests.browser import launch_options
+from tests.browser import launch_options, serve_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {"home": "/", "code-202": "/202/", "vendor-522": "/522/",
@@ -20,18 +17,10 @@ PAGES = {"home": "/", "code-202": "/202/", "vendor-522": "/522/",
 WIDTHS = {"phone": 390, "desktop": 1280}
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 def take_screenshots(site: Path, out: Path) -> list:
     """Full-page PNGs named page-width-scheme.png; returns their paths."""
     out.mkdir(parents=True, exist_ok=True)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    base, server = serve_folder(site)
     written = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(**launch_options())

@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.browser import launch_options
+from tests.browser import launch_options, page_urls
 
 
 @pytest.fixture(scope="module")
@@ -141,9 +141,7 @@ def test_without_javascript_everything_is_still_there(browser, base):
 
 
 def test_no_page_logs_an_error(page, base, built_site):
-    paths = sorted("/" + p.relative_to(built_site).as_posix().removesuffix("index.html")
-                   for p in built_site.rglob("*.html"))
-    for path in paths:
+    for path in page_urls(built_site):
         page.goto(base + path)
         page.wait_for_load_state("load")
     assert page.errors == []

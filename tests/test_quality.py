@@ -1,17 +1,14 @@
 """The built site checked the way reviewers check it: valid HTML and CSS, accessible in both
 schemes and at phone and desktop width, usable by keyboard, safe under a strict CSP."""
-import functools
-import http.server
 import json
 import os
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.browser import launch_options
+from tests.browser import launch_options, page_urls, serve_folder
 from tests.examples import NODE_MODULES
 
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -26,31 +23,12 @@ def deploy_headers(site: Path) -> dict:
     return dict(line.strip().split(": ", 1) for line in block.splitlines())
 
 
-def page_paths(site: Path) -> list:
-    return sorted("/" + p.relative_to(site).as_posix().removesuffix("index.html")
-                  for p in site.rglob("*.html"))
-
-
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(**launch_options())
         yield browser
         browser.close()
-
-
-class CSPHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the built site with the headers its _headers file sets, CSP included."""
-
-    headers_to_send = {}
-
-    def end_headers(self):
-        for name, value in self.headers_to_send.items():
-            self.send_header(name, value)
-        super().end_headers()
-
-    def log_message(self, *args):
-        pass
 
 
 def test_deploy_headers_are_strict_and_cache_only_fingerprinted_files_forever(built_site):
@@ -70,12 +48,10 @@ def test_deploy_headers_are_strict_and_cache_only_fingerprinted_files_forever(bu
 
 @pytest.fixture(scope="module")
 def csp_base(built_site):
-    handler = type("Handler", (CSPHandler,), {"headers_to_send": deploy_headers(built_site)})
-    assert "script-src 'self'" in handler.headers_to_send["Content-Security-Policy"]
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(built_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    headers = deploy_headers(built_site)
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    base, server = serve_folder(built_site, headers)
+    yield base
     server.shutdown()
 
 
@@ -96,7 +72,7 @@ def test_no_accessibility_violations(browser, csp_base, built_site, scheme, widt
     context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     page = context.new_page()
     found = []
-    for path in page_paths(built_site):
+    for path in page_urls(built_site):
         page.goto(csp_base + path)
         page.evaluate(AXE.read_text())  # evaluated, not injected as a tag, so the CSP allows it
         result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
@@ -110,7 +86,7 @@ def test_no_accessibility_violations(browser, csp_base, built_site, scheme, widt
 def test_pages_reflow_at_320_pixels(browser, csp_base, built_site):
     page = browser.new_page(viewport={"width": 320, "height": 640})
     wide = []
-    for path in page_paths(built_site):
+    for path in page_urls(built_site):
         page.goto(csp_base + path)
         if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
             wide.append(path)
@@ -164,7 +140,7 @@ def test_strict_csp_reports_nothing_and_everything_still_works(browser, csp_base
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    for path in page_paths(built_site):
+    for path in page_urls(built_site):
         page.goto(csp_base + path)
         assert page.evaluate("window.violations") == [], path
     page.goto(csp_base + "/?q=too+many")
