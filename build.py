@@ -2,15 +2,25 @@
 """Command line for the HTTP status code reference: build, serve, new, check."""
 import argparse
 import logging
+import signal
 import sys
 from pathlib import Path
 
 from httpref.content import ContentError, load_registry, registry_spec
 from httpref.pipeline import build_site, check_site
 from httpref.schema import scaffold
+from httpref.write import OutputError
 
 ROOT = Path(__file__).resolve().parent
 log = logging.getLogger("httpref")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that the same clean-up runs."""
+
+
+def terminate(number, frame):
+    raise Terminated
 
 
 def command_build(args) -> int:
@@ -79,7 +89,17 @@ def main(argv=None) -> int:
         print(error, file=sys.stderr)
         log.error("%d problem(s) found; nothing was written", len(error.problems))
         return 1
+    except (OutputError, OSError) as error:
+        log.error("error: %s", error)
+        return 1
+    except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM as Terminated
+        out = getattr(args, "out", None)  # build and serve write a site; check and new not
+        state = f"the previous site in {out} is unchanged" if out else "nothing was written"
+        notes = getattr(stop, "__notes__", [])  # the writer's, if the new site was in already
+        log.error("interrupted; %s", notes[-1] if notes else state)
+        return 128 + (signal.SIGTERM if isinstance(stop, Terminated) else signal.SIGINT)
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, terminate)
     sys.exit(main())

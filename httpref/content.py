@@ -3,7 +3,7 @@ import csv
 import difflib
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -11,25 +11,19 @@ import yaml
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from . import schema
+from . import facts, schema
 
 YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-# RFC 9110 §15.1 (and RFC 7725 §3 for 451): codes a cache may store with heuristic freshness.
-HEURISTICALLY_CACHEABLE = frozenset({200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 451, 501})
-# RFC 6585 §3-6: responses a cache must never store, whatever their headers say.
-NEVER_STORED = frozenset({428, 429, 431, 511})
-# Responses that never carry content: 1xx, 204 (§15.3.5), 205 (§15.3.6), 304 (§15.4.5).
-WITHOUT_CONTENT = frozenset({204, 205, 304})
 CLASS_KEYS = ("1xx", "2xx", "3xx", "4xx", "5xx")
 MAX_FILE_BYTES = 500_000  # the longest entry is about 15 kB; anything near this is a mistake
 
 SHORT_LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
+CODE_LIST = "codes:"  # [[codes: no-content]]: every code with the named properties
 RFC_REF = re.compile(r"RFC ?(\d{3,5})(?: ?§ ?(\d+(?:\.\d+)*))?$")
 CODE_REF = re.compile(r"[1-5]\d\d$")
 CODE_FILE = re.compile(r"([1-5]\d\d)\.md")
 DRAFT_REF = re.compile(r"draft-[a-z0-9]+(?:-[a-z0-9]+)+")
-RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 FENCE = re.compile(r"^(```+|~~~+)\s*([^\s`]*)")
 
@@ -66,6 +60,9 @@ class RegistryEntry:
     name: str
     reference: str
     status: str  # registered, temporary, unused, obsoleted
+    registered: str = ""  # a temporary registration's dates, YYYY-MM-DD
+    extended: str = ""
+    expires: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,7 +109,7 @@ class StatusCode:
 
     def __getattr__(self, name):
         if name in schema.FIELDS_BY_NAME:
-            return self.fields.get(name, [] if schema.FIELDS_BY_NAME[name].kind != schema.TEXT else "")
+            return self.fields.get(name, default_value(schema.FIELDS_BY_NAME[name].kind))
         raise AttributeError(name)
 
     @property
@@ -128,17 +125,20 @@ class StatusCode:
         return self.registry.status if self.registry else "unofficial"
 
     @property
-    def is_cacheable(self) -> bool:
-        return self.code in HEURISTICALLY_CACHEABLE
+    def cache_rule(self) -> facts.Rule:
+        return facts.cache_rule(self.code)
 
     @property
-    def cache_rule(self) -> str:
-        """'heuristic' (storable by default), 'explicit' (only with freshness headers) or 'never'."""
-        return cache_rule(self.code)
+    def content_rule(self) -> facts.Rule:
+        return facts.content_rule(self.code)
+
+    @property
+    def is_cacheable(self) -> bool:
+        return self.cache_rule.key == "heuristic"
 
     @property
     def allows_content(self) -> bool:
-        return self.code >= 200 and self.code not in WITHOUT_CONTENT
+        return self.content_rule.key == "allowed"
 
     @property
     def url(self) -> str:
@@ -153,6 +153,13 @@ class StatusCode:
     @cached_property
     def spec_ref(self) -> Spec | None:
         return parse_spec(self.spec) if self.spec else None
+
+
+def default_value(kind):
+    """What an optional field that was left out reads as."""
+    if isinstance(kind, tuple):
+        return schema.CHOICE_DEFAULTS.get(kind, "")
+    return "" if kind == schema.TEXT else []
 
 
 @dataclass(frozen=True)
@@ -180,6 +187,7 @@ class Site:
     pages: tuple
     registry: dict
     links: tuple = ()  # (source path, code, line, field) of every [[NNN]] and related code
+    origins: dict = field(default_factory=dict)  # rendered text -> [(path, line, field)]
 
     @cached_property
     def by_code(self) -> dict:
@@ -192,11 +200,25 @@ class Site:
         return self.registry[code].name
 
 
-def cache_rule(code: int) -> str:
-    """How a cache may store a response with this code (RFC 9111 §3, RFC 9110 §15.1, RFC 6585)."""
-    if code < 200 or code in NEVER_STORED:  # interim responses are never stored either
-        return "never"
-    return "heuristic" if code in HEURISTICALLY_CACHEABLE else "explicit"
+SAFE_SCHEMES = ("http", "https", "mailto")
+C0_AND_SPACE = "".join(map(chr, range(0x21)))
+
+
+def url_problem(url: str) -> str:
+    """Why a URL as the browser reads it (entities already decoded) is not allowed, or ''.
+    Allowed: http, https, mailto, site-relative and #fragment."""
+    # The URL Standard's parser first strips leading and trailing C0 controls and spaces and
+    # removes every tab and newline, so "java\nscript:" is still javascript:.
+    cleaned = re.sub(r"[\t\n\r]", "", url).strip(C0_AND_SPACE)
+    if re.search(r"[\x00-\x1f\x7f]", cleaned):
+        return f"the URL {url!r} holds a control character"
+    if re.match(r"[/\\]{2}", cleaned):  # browsers read \ as / in web URLs
+        return f"the URL {url!r} leaves the site without a scheme; write https://"
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", cleaned)
+    if scheme and scheme[1].lower() not in SAFE_SCHEMES:
+        return (f"the URL {url!r} uses the '{scheme[1].lower()}:' scheme; only http, https, "
+                "mailto, site-relative and #fragment URLs are allowed")
+    return ""
 
 
 def code_url(code: int) -> str:
@@ -217,38 +239,50 @@ def load_registry(path: Path) -> dict:
     with path.open(newline="", encoding="utf-8") as handle:
         rows = csv.DictReader(handle)
         return {int(row["code"]): RegistryEntry(int(row["code"]), row["name"], row["reference"],
-                                                row["status"]) for row in rows}
+                                                row["status"], row["registered"], row["extended"],
+                                                row["expires"]) for row in rows}
+
+
+def expired_registrations(registry: dict, today: str) -> list:
+    """Warnings for temporary registrations past their expiry date (ISO dates compare as text):
+    IANA may have renewed, made permanent or removed them, so the registry data needs a look."""
+    return [f"content/registry.csv: {entry.code} {entry.name}: its temporary registration "
+            f"expired on {entry.expires}; check the IANA registry and update this file"
+            for entry in registry.values() if entry.expires and entry.expires < today]
 
 
 def load_site(root: Path, base_url: str | None = None) -> Site:
     """Read and validate all content under root/content; raise ContentError listing every problem."""
     content = root / "content"
-    problems, links = [], []
+    problems, links, origins = [], [], {}
     registry = load_registry(content / "registry.csv")
-    config = load_yaml_record(content / "site.yaml", root, schema.SITE_FIELDS, problems, links)
+    config = load_yaml_record(content / "site.yaml", root, schema.SITE_FIELDS, problems, links,
+                              origins)
     if base_url:
         config["base_url"] = base_url
     config["base_url"] = config.get("base_url", "").rstrip("/")
     registry_version = (content / "registry.csv").stat().st_mtime_ns
     codes = [entry for path in sorted((content / "codes").iterdir())
-             if (entry := load_code_once(path, root, registry, registry_version, problems, links))]
-    classes = load_classes(content / "classes.yaml", root, problems, links)
+             if (entry := load_code_once(path, root, registry, registry_version, problems, links,
+                                         origins))]
+    classes = load_classes(content / "classes.yaml", root, problems, links, origins)
     pages = tuple(entry for path in sorted((content / "pages").glob("*.md"))
-                  if (entry := load_page(path, root, problems, links)))
+                  if (entry := load_page(path, root, problems, links, origins)))
     check_links(codes, registry, links, problems)
     if problems:
         raise ContentError(problems)
     return Site(config, tuple(sorted(codes, key=lambda entry: entry.code)), classes, pages,
-                registry, tuple(links))
+                registry, tuple(links), origins)
 
 
 class FileReader:
     """Collects the problems of one file and turns YAML marks into file lines."""
 
-    def __init__(self, path: Path, root: Path, problems: list, links: list):
+    def __init__(self, path: Path, root: Path, problems: list, links: list, origins: dict):
         self.rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
         self.problems = problems
         self.links = links  # (path, code, line, field) of every [[NNN]] and related code
+        self.origins = origins  # text that will be rendered -> [(path, first line, field)]
         self.offset = 2  # YAML marks count from 0 and front matter starts on file line 2
         self.field_lines = {}  # front-matter field -> file line of its key
 
@@ -349,6 +383,21 @@ class FileReader:
         line = self.line_of(node)
         if kind in (schema.TEXT, schema.RAW_TEXT):
             return self.text(node, label, rendered=kind == schema.TEXT)
+        if kind == schema.URL:
+            url = self.text(node, label, rendered=False)
+            problem = url and (url_problem(url) or not re.match(r"https?://[^/\s]", url)
+                               and f"write an absolute https:// URL, not {url!r}")
+            if problem:
+                self.error(line, label, problem)
+                return None
+            return url
+        if isinstance(kind, tuple):
+            word = self.text(node, label, rendered=False)
+            if word is not None and word not in kind:
+                self.error(line, label, f"expected one of {', '.join(kind)}, got '{word}'"
+                           + suggest(word, kind))
+                return None
+            return word
         if kind in (schema.CODE, schema.STATUS):
             if node.tag == "tag:yaml.org,2002:int" and CODE_REF.match(str(node.value)):
                 if kind == schema.CODE:
@@ -375,19 +424,22 @@ class FileReader:
             keys = ", ".join(kind)
             self.error(self.line_of(node), label, f"expected a record with {keys}, got {describe(node)}")
             return None
+        keys = {key.removesuffix(schema.OPTIONAL): value for key, value in kind.items()}
+        required = [key for key in kind if not key.endswith(schema.OPTIONAL)]
         record = {}
-        missing = [key for key in kind if key not in {str(k.value) for k, _ in node.value}]
+        missing = [key for key in required if key not in {str(k.value) for k, _ in node.value}]
         for key_node, value_node in node.value:
             key = str(key_node.value)
-            if key not in kind:
-                hint = suggest(key, kind) or suggest(key, missing, cutoff=0)
+            if key not in keys:
+                hint = suggest(key, keys) or suggest(key, missing, cutoff=0)
                 self.error(self.line_of(key_node), f"{label}.{key}", "unknown key" + hint)
             else:
-                record[key] = self.value(value_node, kind[key], f"{label}.{key}")
-        for key in kind:
-            if key not in record:
-                self.error(self.line_of(node), f"{label}.{key}", "required key is missing")
-        return record if all(value is not None for value in record.values()) and len(record) == len(kind) else None
+                record[key] = self.value(value_node, keys[key], f"{label}.{key}")
+        for key in missing:
+            self.error(self.line_of(node), f"{label}.{key}", "required key is missing")
+        if missing or any(value is None for value in record.values()):
+            return None
+        return {key: record.get(key, default_value(value)) for key, value in keys.items()}
 
     def text(self, node, label: str, rendered: bool = True) -> str | None:
         line = self.line_of(node)
@@ -406,23 +458,37 @@ class FileReader:
         elif "TODO" in value:
             self.error(line, label, "still says TODO")
         elif rendered:
-            self.markdown(value, line, label)
+            # A block scalar (| or >) starts on the line after its indicator.
+            self.markdown(value, line + (node.style in ("|", ">")), label)
         return value
 
     def markdown(self, text: str, first_line: int, label: str):
-        """Check prose outside code: no raw HTML or script URLs; short links well formed."""
+        """Note where a text that will be rendered comes from, and collect its short links.
+        What the rendered HTML may hold (URLs, no raw HTML) is checked on the rendered HTML
+        itself, by the same Markdown reader that renders it (markup.py)."""
+        self.note_origin(text, first_line, label)
         for number, line in enumerate(text.split("\n"), first_line):
-            plain = CODE_SPAN.sub("", line)
-            if RAW_HTML.search(plain):
-                self.error(number, label, "raw HTML is not allowed; write Markdown")
-            if "javascript:" in plain.lower():
-                self.error(number, label, "javascript: URLs are not allowed")
-            for target in SHORT_LINK.findall(plain):
-                if CODE_REF.match(target):
-                    self.links.append((self.rel, int(target), number, label))
-                elif not parse_spec(target):
-                    self.error(number, label, f"[[{target}]] is neither a status code such as "
-                                              f"[[404]] nor a spec such as [[RFC 9110 §15.5.5]]")
+            self.short_links(line, number, label)
+
+    def note_origin(self, text: str, first_line: int, label: str):
+        self.origins.setdefault(text, []).append((self.rel, first_line, label))
+
+    def short_links(self, line: str, number: int, label: str):
+        """Collect the [[…]] short links of one line of prose; report malformed ones."""
+        plain = CODE_SPAN.sub("", line)
+        for target in SHORT_LINK.findall(plain):
+            if CODE_REF.match(target):
+                self.links.append((self.rel, int(target), number, label))
+            elif target.startswith(CODE_LIST):
+                try:
+                    words = facts.parse_query(target.removeprefix(CODE_LIST))
+                except ValueError as error:
+                    self.error(number, label, str(error))
+                else:
+                    self.links.append((self.rel, words, number, label))
+            elif not parse_spec(target):
+                self.error(number, label, f"[[{target}]] is neither a status code such as "
+                                          f"[[404]] nor a spec such as [[RFC 9110 §15.5.5]]")
 
 
 def suggest(word: str, choices, cutoff: float = 0.6) -> str:
@@ -441,17 +507,17 @@ def describe(node) -> str:
             "str": f"text '{node.value}'"}.get(kind, f"a {kind}")
 
 
-def load_yaml_record(path: Path, root: Path, fields, problems, links) -> dict:
+def load_yaml_record(path: Path, root: Path, fields, problems, links, origins) -> dict:
     """A whole YAML file checked against field descriptions (site.yaml)."""
-    reader = FileReader(path, root, problems, links)
+    reader = FileReader(path, root, problems, links, origins)
     reader.offset = 1
     text = reader.read_text(path)
     node = reader.compose(text) if text is not None else False
     return {} if node is False else reader.fields(node, fields, 1)
 
 
-def load_classes(path: Path, root: Path, problems, links) -> dict:
-    reader = FileReader(path, root, problems, links)
+def load_classes(path: Path, root: Path, problems, links, origins) -> dict:
+    reader = FileReader(path, root, problems, links, origins)
     reader.offset = 1
     text = reader.read_text(path)
     node = reader.compose(text) if text is not None else False
@@ -472,8 +538,8 @@ def load_classes(path: Path, root: Path, problems, links) -> dict:
     return classes
 
 
-def load_page(path: Path, root: Path, problems, links) -> Page | None:
-    reader = FileReader(path, root, problems, links)
+def load_page(path: Path, root: Path, problems, links, origins) -> Page | None:
+    reader = FileReader(path, root, problems, links, origins)
     parts = reader.read_document(path, schema.PAGE_FIELDS)
     if not parts:
         return None
@@ -489,24 +555,26 @@ LOADED = {}
 
 
 def load_code_once(path: Path, root: Path, registry: dict, registry_version: int, problems,
-                   links) -> StatusCode | None:
+                   links, origins) -> StatusCode | None:
     """load_code, reusing the last result while the file and the registry are unchanged."""
     # Compare contents, not timestamps: two quick saves can share a coarse mtime and a size.
     digest = hashlib.blake2b(path.read_bytes()).digest() if path.is_file() else None
     version = (digest, path.is_symlink(), registry_version, str(root))
     cached = LOADED.get(path)
     if cached is None or cached[0] != version:
-        file_problems, file_links = [], []
-        entry = load_code(path, root, registry, file_problems, file_links)
-        cached = LOADED[path] = (version, entry, file_problems, file_links)
+        file_problems, file_links, file_origins = [], [], {}
+        entry = load_code(path, root, registry, file_problems, file_links, file_origins)
+        cached = LOADED[path] = (version, entry, file_problems, file_links, file_origins)
     problems += cached[2]
     links += cached[3]
+    for text, places in cached[4].items():
+        origins.setdefault(text, []).extend(places)
     return cached[1]
 
 
-def load_code(path: Path, root: Path, registry: dict, problems, links) -> StatusCode | None:
+def load_code(path: Path, root: Path, registry: dict, problems, links, origins) -> StatusCode | None:
     """One content/codes/NNN.md file, or None after reporting its problems."""
-    reader = FileReader(path, root, problems, links)
+    reader = FileReader(path, root, problems, links, origins)
     match = CODE_FILE.fullmatch(path.name)
     if not match:
         reader.error(1, "file", "file name must be a status code from 100 to 599, e.g. 404.md")
@@ -543,9 +611,12 @@ def check_identity(reader: FileReader, code: int, entry, values: dict, missing_l
     if entry and "phrase" in values and values["phrase"] != entry.name:
         reader.error(line("phrase"), "phrase", f"the registry names {code} '{entry.name}', "
                                                f"not '{values['phrase']}'")
+    if entry and "standing" in values:
+        reader.error(line("standing"), "standing", f"{code} is in the IANA registry; 'standing' "
+                                                   "describes unofficial codes only")
     if not entry:
         for name in schema.UNOFFICIAL_ONLY:
-            if not values.get(name):
+            if not values.get(name) and name not in reader.field_lines:  # else already reported
                 reader.error(line(name), name, f"{code} is not in the IANA registry, so this "
                                                f"unofficial code needs '{name}'")
 
@@ -629,6 +700,7 @@ def read_body(reader: FileReader, lines: list, first_line: int):
         heading_line, numbered = found[section.key]
         text = "\n".join(line for _, line in numbered).strip()
         check_prose(reader, numbered, section.key)
+        reader.note_origin(text, first_text_line(numbered), section.key)
         if not text:
             reader.error(heading_line, section.key, "section is empty")
         elif "TODO" in text:
@@ -640,6 +712,11 @@ def read_body(reader: FileReader, lines: list, first_line: int):
     if "examples" in found:
         examples = read_examples(reader, *found["examples"])
     return sections, examples
+
+
+def first_text_line(numbered: list) -> int:
+    """The file line of the first line that is not blank, in (line number, text) pairs."""
+    return next((number for number, line in numbered if line.strip()), numbered[0][0] if numbered else 1)
 
 
 def next_fence(fence: str, line: str) -> str:
@@ -657,7 +734,7 @@ def check_prose(reader: FileReader, numbered: list, label: str):
     for number, line in numbered:
         was_in_code, fence = fence, next_fence(fence, line)
         if not (was_in_code or fence):
-            reader.markdown(line, number, label)
+            reader.short_links(line, number, label)
 
 
 def check_list(reader: FileReader, section, heading_line: int, numbered: list):
@@ -697,8 +774,8 @@ def read_examples(reader: FileReader, heading_line: int, numbered: list) -> tupl
         elif current["fence"] and line.strip():
             reader.error(number, "examples", f"text after the code block of '{current['label']}'")
         else:
-            current["note"].append(line)
-            reader.markdown(line, number, "examples")
+            current["note"].append((number, line))
+            reader.short_links(line, number, "examples")
     result = []
     for example in examples:
         label, line = example["label"], example["line"]
@@ -715,8 +792,10 @@ def read_examples(reader: FileReader, heading_line: int, numbered: list) -> tupl
         elif "TODO" in "\n".join(example["code"]):
             reader.error(example["fence_line"], "examples", f"'{label}' still says TODO")
         else:
-            result.append(Example(label, example["language"], "\n".join(example["code"]),
-                                  "\n".join(example["note"]).strip()))
+            note = "\n".join(line for _, line in example["note"]).strip()
+            if note:
+                reader.note_origin(note, first_text_line(example["note"]), "examples")
+            result.append(Example(label, example["language"], "\n".join(example["code"]), note))
     for words, language, name in schema.REQUIRED_EXAMPLES:
         if examples and not any(any(word in ex.label for word in words) and ex.language == language
                                 for ex in result):
@@ -740,6 +819,11 @@ def check_links(codes: list, registry: dict, links: list, problems: list):
     """Every [[NNN]] and related code has a page or is at least registered."""
     pages = {entry.code for entry in codes}
     for path, code, line, label in links:
+        if isinstance(code, tuple):  # a [[codes: …]] list
+            if not facts.select_codes(codes, code):
+                problems.append(Problem(path, line, label, f"[[{CODE_LIST} {' '.join(code)}]] "
+                                                           "matches no code"))
+            continue
         if code not in pages and code not in registry:
             problems.append(Problem(path, line, label,
                                     f"{code} has no page and is not in the IANA registry"))

@@ -1,57 +1,123 @@
 """Markdown and syntax highlighting: the one place where content becomes trusted HTML."""
 import re
 import xml.etree.ElementTree as etree
-from html import escape
 from functools import lru_cache
+from html import escape
+from html.parser import HTMLParser
 
 import markdown
 from markdown.extensions import Extension
-from markdown.inlinepatterns import InlineProcessor
+from markdown.inlinepatterns import HTML_RE, InlineProcessor
 from markupsafe import Markup
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 
-from .content import CODE_REF, SHORT_LINK, code_url, parse_spec
+from . import facts
+from .content import (CODE_LIST, CODE_REF, SHORT_LINK, ContentError, Problem, code_url, parse_spec,
+                      url_problem)
 
 FORMATTER = HtmlFormatter(nowrap=True)
+# Every attribute in which a browser reads a URL.
+URL_ATTRIBUTES = frozenset({"href", "src", "srcset", "action", "formaction", "poster", "cite",
+                            "data", "background", "ping", "longdesc", "usemap", "manifest",
+                            "xlink:href", "codebase", "archive", "icon", "itemtype"})
+
+
+class UrlCollector(HTMLParser):
+    """Every URL of an HTML fragment, decoded as a browser decodes attribute values."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.urls = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in URL_ATTRIBUTES and value is not None:
+                parts = value.split(",") if name == "srcset" else [value]
+                self.urls += [part.strip().split(" ")[0] for part in parts]
+
+    handle_startendtag = handle_starttag
+
+
+def html_problems(html: str) -> list:
+    """What is wrong with rendered HTML as the browser will see it."""
+    return [problem for url in UrlCollector(html).urls if (problem := url_problem(url))]
 
 
 class ShortLinkProcessor(InlineProcessor):
     """`[[404]]` becomes a link to the code page; `[[RFC 9110 §15.5.5]]` a link to the RFC."""
 
-    def __init__(self, site):
+    def __init__(self, site, found: list):
         super().__init__(SHORT_LINK.pattern)
-        self.site = site
+        self.site, self.found = site, found
 
     def handleMatch(self, match, data):
         target = match[1].strip()
         element = etree.Element("a")
-        if CODE_REF.match(target):
+        if target.startswith(CODE_LIST):
+            try:
+                element = self.code_list(facts.parse_query(target.removeprefix(CODE_LIST)))
+            except ValueError as error:
+                self.found.append(str(error))
+                return match[0], match.start(0), match.end(0)
+        elif CODE_REF.match(target):
             code = int(target)
+            if code not in self.site.by_code and code not in self.site.registry:
+                self.found.append(f"{code} has no page and is not in the IANA registry")
+                return match[0], match.start(0), match.end(0)
             element.text = f"{code} {self.site.phrase(code)}"
             if code in self.site.by_code:
                 element.set("href", code_url(code))
             else:  # registered, page not written yet: plain text, never a dead link
-                element = etree.Element("span")
-                element.text = f"{code} {self.site.phrase(code)}"
-        else:
-            spec = parse_spec(target)
+                element.tag = "span"
+        elif spec := parse_spec(target):
             element.set("href", spec.url)
             element.text = str(spec)
+        else:
+            self.found.append(f"[[{target}]] is neither a status code such as [[404]] nor a spec "
+                              "such as [[RFC 9110 §15.5.5]]")
+            return match[0], match.start(0), match.end(0)
         return element, match.start(0), match.end(0)
 
 
+    def code_list(self, words: tuple):
+        """`[[codes: …]]`: a link to every matching code, as '204, 205 and 304'."""
+        wrapper = etree.Element("span")
+        chosen = facts.select_codes(self.site.codes, words)
+        for index, entry in enumerate(chosen):
+            link = etree.SubElement(wrapper, "a", href=code_url(entry.code))
+            link.text = str(entry.code) if "numbers" in words else f"{entry.code} {entry.phrase}"
+            more = len(chosen) - index - 1
+            link.tail = ", " if more > 1 else " and " if more == 1 else ""
+        return wrapper
+
+
+class RawHtmlProcessor(InlineProcessor):
+    """Raw HTML stays text (escaped on output), and the author is told to write Markdown."""
+
+    def __init__(self, found: list):
+        super().__init__(HTML_RE)
+        self.found = found
+
+    def handleMatch(self, match, data):
+        self.found.append("raw HTML is not allowed; write Markdown")
+        return match[0], match.start(0), match.end(0)
+
+
 class ShortLinkExtension(Extension):
-    def __init__(self, site):
+    """Short links, and raw HTML refused; problems go to `found`."""
+
+    def __init__(self, site, found: list):
         super().__init__()
-        self.site = site
+        self.site, self.found = site, found
 
     def extendMarkdown(self, md):
-        md.inlinePatterns.register(ShortLinkProcessor(self.site), "short_link", 175)
-        # Raw HTML is rejected by validation; escape it here too so nothing slips through.
+        md.inlinePatterns.register(ShortLinkProcessor(self.site, self.found), "short_link", 175)
         md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
+        md.inlinePatterns.register(RawHtmlProcessor(self.found), "html", 90)
 
 
 # Converted Markdown, shared by every build in a process (the dev server's rebuilds reuse it).
@@ -64,24 +130,32 @@ CACHE_LIMIT = 100_000
 
 
 def link_signature(site) -> int:
-    """What a short link can render to: every code's phrase and whether it has a page."""
+    """What a short link can render to: every code's phrase, whether it has a page, and the
+    properties a `[[codes: …]]` list selects by."""
     return hash(tuple(sorted((code, site.phrase(code), code in site.by_code)
-                             for code in set(site.registry) | set(site.by_code))))
+                             for code in set(site.registry) | set(site.by_code)))
+                + tuple(tuple(sorted(facts.properties(entry))) for entry in site.codes))
 
 
 class Markdown:
-    """One configured converter for the whole site, reset for every piece of text."""
+    """One configured converter for the whole site, reset for every piece of text. Every
+    conversion is checked as the browser will read it; what is wrong is kept in `problems`
+    as (text, message) until `raise_problems` names the file, line and field."""
 
     def __init__(self, site):
+        self.site = site
+        self.found = []  # what the converter noticed in the text being converted
+        self.problems = []
         self.converter = markdown.Markdown(
-            extensions=["fenced_code", "tables", "sane_lists", ShortLinkExtension(site)])
+            extensions=["fenced_code", "tables", "sane_lists", ShortLinkExtension(site, self.found)])
         # Prose pages also get heading anchors and a table of contents.
         self.page_converter = markdown.Markdown(
-            extensions=["fenced_code", "tables", "sane_lists", "toc", ShortLinkExtension(site)],
+            extensions=["fenced_code", "tables", "sane_lists", "toc",
+                        ShortLinkExtension(site, self.found)],
             extension_configs={"toc": {"permalink": False}},
         )
         # Short texts (a why, a retry note) never hold blocks: a lighter converter is faster.
-        self.phrase_converter = markdown.Markdown(extensions=[ShortLinkExtension(site)])
+        self.phrase_converter = markdown.Markdown(extensions=[ShortLinkExtension(site, self.found)])
         self.signature = link_signature(site)
 
     def block(self, text: str) -> Markup:
@@ -100,17 +174,44 @@ class Markdown:
 
     def cached(self, kind: str, text: str, converter) -> Markup:
         key = (self.signature, kind, text)
-        html = CONVERTED.get(key)
-        if html is None:
+        if key not in CONVERTED:
             if len(CONVERTED) > CACHE_LIMIT:
                 CONVERTED.clear()
-            if PLAIN.fullmatch(text):  # nothing for Markdown to do
-                html = Markup(f"<p>{escape(text, quote=False)}</p>")
+            if PLAIN.fullmatch(text):  # nothing for Markdown to do, nothing to check
+                CONVERTED[key] = Markup(f"<p>{escape(text, quote=False)}</p>"), ()
             else:
-                converter.reset()
-                html = Markup(converter.convert(text))
-            CONVERTED[key] = html
+                html, found = self.convert(text, converter)
+                CONVERTED[key] = html, tuple(dict.fromkeys(found))
+        html, found = CONVERTED[key]
+        for message in found:
+            self.problems.append((text, converter, message))
         return html
+
+    def convert(self, text: str, converter) -> tuple:
+        """(HTML, what is wrong with it) for one text."""
+        self.found.clear()
+        converter.reset()
+        html = Markup(converter.convert(text))
+        return html, self.found + html_problems(html)
+
+    def raise_problems(self):
+        """Raise a ContentError naming where each problem text comes from, if there is one."""
+        if not self.problems:
+            return
+        problems = set()
+        for text, converter, message in self.problems:
+            places = self.site.origins.get(text) or [("templates", 1, "template")]
+            offset = self.line_of(text, converter, message)
+            problems |= {Problem(path, line + offset, field, message) for path, line, field in places}
+        raise ContentError(problems)
+
+    def line_of(self, text: str, converter, message: str) -> int:
+        """Which line of the text brings the problem in: the first prefix that shows it."""
+        lines = text.split("\n")
+        for count in range(1, len(lines)):
+            if message in self.convert("\n".join(lines[:count]), converter)[1]:
+                return count - 1
+        return len(lines) - 1
 
     def page(self, text: str) -> Markup:
         """A whole prose page, its level-2 headings given anchors."""

@@ -4,19 +4,24 @@ import multiprocessing
 import os
 import threading
 import time
+from datetime import date
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .content import CLASS_KEYS, load_site
+from .content import CLASS_KEYS, ContentError, expired_registrations, load_site
 from .render import fingerprint_assets, render_site
-from .write import remove_stale, write_changed, write_site
+from .write import check_output, remove_stale, write_changed, write_site
 
 log = logging.getLogger("httpref")
 
 
-def check_site(root: Path):
-    """Validate all content; raise ContentError listing every problem."""
+def check_site(root: Path, today: str | None = None):
+    """Validate all content and render it in memory, so that what passes here builds; raise
+    ContentError listing every problem; warn about registry data that may have gone stale."""
     site = load_site(root)
+    render_in_parallel(site, root / "templates", fingerprint_assets(root / "static"))
+    for warning in expired_registrations(site.registry, today or date.today().isoformat()):
+        log.warning("warning: %s", warning)
     missing = sorted(set(site.registry) - set(site.by_code))
     if missing:
         log.info("%d registered codes have no page yet: %s", len(missing),
@@ -27,10 +32,11 @@ def check_site(root: Path):
 def build_site(root: Path, out: Path, base_url: str | None = None) -> int:
     """Build the whole site into `out`; on any error the previous `out` is left as it was."""
     started = time.perf_counter()
+    check_output(out, root)  # before the work of rendering: an `out` never to replace
     site = load_site(root, base_url)
     assets = fingerprint_assets(root / "static")
     outputs = render_in_parallel(site, root / "templates", assets)
-    count = write_site(outputs, out)
+    count = write_site(outputs, out, root)
     pages = sum(1 for path, _ in outputs if path.endswith(".html"))
     log.info("Built %d pages (%d files) in %.2f s", pages, count, time.perf_counter() - started)
     return count
@@ -54,9 +60,16 @@ def render_in_parallel(site, templates: Path, assets: dict) -> list:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
             futures = [pool.submit(render_share, share) for share in shares[1:]]
-            outputs = render_site(site, templates, assets, skip=set(pages) - shares[0])
-            for future in futures:
-                outputs += future.result()
+            outputs, problems = [], []
+            for render in [lambda: render_site(site, templates, assets,
+                                               skip=set(pages) - shares[0])] + \
+                    [future.result for future in futures]:
+                try:
+                    outputs += render()
+                except ContentError as error:  # gather every share's problems, then fail once
+                    problems += error.problems
+            if problems:
+                raise ContentError(problems)
     finally:
         _JOB = None
     return outputs
@@ -81,6 +94,7 @@ class Builder:
     bytes changed are rewritten."""
 
     def __init__(self, root: Path, out: Path):
+        check_output(out, root)  # refuse before the server starts
         self.root, self.out = root, out
         self.site = None
         self.written = {}  # path -> bytes as last written
@@ -97,7 +111,7 @@ class Builder:
             if only is None:  # a full render also drops files the site no longer has
                 count += remove_stale(self.out, self.written, {path for path, _ in outputs})
         else:
-            count = write_site(outputs, self.out)
+            count = write_site(outputs, self.out, self.root)
             self.written = dict(outputs)
         self.site = site
         log.info("Rebuilt %d file(s) in %.0f ms", count, (time.perf_counter() - started) * 1000)
@@ -123,7 +137,8 @@ class Builder:
         """Pages that show a code's phrase or summary: lists, neighbours and every link to it."""
         index = [entry.code for entry in site.codes].index(code)
         neighbours = site.codes[max(index - 1, 0):index + 2]
-        sources = {path for path, target, _, _ in site.links if target == code}
+        sources = {path for path, target, _, _ in site.links
+                   if target == code or isinstance(target, tuple)}  # a [[codes: …]] list
         pages = {"index.html", f"{code // 100}xx/index.html", "api/codes.json"}
         pages |= {f"{entry.code}/index.html" for entry in neighbours}
         for path in sources:
@@ -138,4 +153,5 @@ class Builder:
 def listing(entry) -> tuple:
     """What pages other than the entry's own show of it."""
     return (entry.phrase, entry.summary, entry.aliases, entry.keywords, entry.all_vendors,
-            tuple(item["phrase"] for item in entry.also_used_by), entry.status, entry.spec)
+            tuple((item["phrase"], item["standing"]) for item in entry.also_used_by),
+            entry.status, entry.spec, entry.origin, entry.standing)

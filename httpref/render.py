@@ -8,7 +8,8 @@ from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateErro
                     TemplateSyntaxError, select_autoescape)
 from markupsafe import Markup
 
-from .content import CLASS_KEYS, HEURISTICALLY_CACHEABLE, ContentError, Problem, Site, StatusCode
+from . import facts
+from .content import CLASS_KEYS, ContentError, Problem, Site, StatusCode
 from .markup import Markdown, highlight_code
 
 STATUS_LABELS = {
@@ -18,6 +19,20 @@ STATUS_LABELS = {
     "obsoleted": "Obsoleted in the IANA registry",
     "unofficial": "Unofficial",
 }
+
+
+# The one Content-Security-Policy: sent as a header where the host reads _headers, and as a
+# <meta> tag on every page so it holds on hosts that do not (GitHub Pages).
+CSP = (("default-src", "'none'"), ("script-src", "'self'"), ("style-src", "'self'"),
+       ("img-src", "'self' data:"), ("connect-src", "'self'"), ("base-uri", "'none'"),
+       ("form-action", "'none'"), ("frame-ancestors", "'none'"))
+META_IGNORES = ("frame-ancestors",)  # browsers honour it only in a header (CSP3 §6.1)
+
+
+def csp(for_meta: bool = False) -> Markup:
+    """The policy as one line (a constant of ours, so it needs no escaping)."""
+    return Markup("; ".join(f"{name} {value}" for name, value in CSP
+                            if not (for_meta and name in META_IGNORES)))
 
 
 def fingerprint_assets(static: Path) -> dict:
@@ -55,7 +70,8 @@ def make_environment(templates: Path, site: Site, assets: dict, markdown: Markdo
         config=site.config,
         asset=lambda name: assets[name][0],
         status_label=lambda entry: STATUS_LABELS[entry.status],
-        is_cacheable=lambda code: code in HEURISTICALLY_CACHEABLE,
+        cache_rule=facts.cache_rule,
+        csp=csp,
         toc=markdown.toc,
     )
     return env
@@ -98,13 +114,21 @@ def api_record(site: Site, entry: StatusCode) -> dict:
         "summary": entry.summary,
         "official": entry.is_official,
         "status": entry.status,
+        "registration": {"registered": entry.registry.registered, "extended":
+                         entry.registry.extended or None, "expires": entry.registry.expires}
+        if entry.registry and entry.registry.expires else None,
         "vendors": entry.all_vendors,
-        "vendor_meanings": [{"vendor": item["vendor"], "phrase": item["phrase"]}
-                            for item in entry.also_used_by],
+        "origin": entry.origin or None,
+        "standing": None if entry.is_official else entry.standing,
+        "vendor_meanings": [{"vendor": item["vendor"], "phrase": item["phrase"],
+                             "standing": item["standing"]} for item in entry.also_used_by],
         "spec": {"text": str(spec), "url": spec.url} if spec else None,
         "cacheable_by_default": entry.is_cacheable,
-        "cache_rule": entry.cache_rule,
+        "cache_rule": entry.cache_rule.key,
+        "cache_rule_spec": entry.cache_rule.spec,
+        "content_allowed": entry.allows_content,
         "aliases": list(entry.aliases),
+        "keywords": list(entry.keywords),
         "url": site.config["base_url"] + entry.url,
     }
 
@@ -179,4 +203,5 @@ def render_pages(site: Site, templates: Path, assets: dict, only: set | None, sk
         ensure_ascii=False, indent=2) + "\n").encode())
     for url, data in assets.values():
         add(url.lstrip("/"), lambda data=data: data)
+    markdown.raise_problems()
     return outputs

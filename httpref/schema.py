@@ -9,6 +9,12 @@ RAW_TEXT = "raw text"  # never rendered, so not checked as Markdown (e.g. an HTT
 TEXT_LIST = "list of text"
 CODE = "status code"  # a code that must have a page or be registered (it is linked)
 STATUS = "status"  # any number from 100 to 599 (an expected response, never linked)
+URL = "URL"  # an absolute http(s) URL that a template prints into a link
+# How an unofficial attribution stands today (a tuple kind: the value must be one of these).
+STANDING = ("current", "historic", "disputed")
+ORIGIN = ("log-only", "internal", "edge", "application", "client")
+CHOICE_DEFAULTS = {STANDING: "current"}  # what a left-out choice reads as (otherwise nothing)
+OPTIONAL = "?"  # a record key ending in "?" may be left out
 
 
 @dataclass(frozen=True)
@@ -16,7 +22,8 @@ class Field:
     """One front-matter key: its type, whether it is required, and what it is for."""
 
     name: str
-    kind: object  # TEXT, TEXT_LIST, or a dict describing the items of a list of records
+    kind: object  # TEXT, TEXT_LIST, a tuple of allowed words, or a dict describing the items
+    #               of a list of records
     required: bool
     help: str
     scaffold: str
@@ -28,6 +35,8 @@ class Field:
         if isinstance(self.kind, dict):
             keys = ", ".join(self.kind)
             return f"list of {{{keys}}}"
+        if isinstance(self.kind, tuple):
+            return "one of " + ", ".join(f"`{word}`" for word in self.kind)
         return self.kind
 
 
@@ -49,6 +58,17 @@ FIELDS = (
           "Unofficial codes only: who uses the number (nginx, Cloudflare, AWS ELB…); required "
           "when the code is not in the registry.",
           "[]"),
+    Field("origin", ORIGIN, False,
+          "Unofficial codes: where the number comes from: `log-only` (no client receives it), "
+          "`internal` (only inside a server's configuration), `edge` (a CDN, proxy or load "
+          "balancer sends it), `application` (the application or service sends it) or `client` "
+          "(a client library reports it to its caller for a failure with no response); required "
+          "when the code is not in the registry.",
+          ""),
+    Field("standing", STANDING, False,
+          "Unofficial codes: `historic` when the vendor no longer sends it, `disputed` when the "
+          "attribution itself is doubtful (say why in the text and `sources`); default `current`.",
+          ""),
     Field("keywords", TEXT_LIST, False,
           "Extra words the home-page filter should match (e.g. `rate limit` for 429).",
           "[]"),
@@ -73,9 +93,11 @@ FIELDS = (
           "Questions people really search for, with short accurate answers (Markdown).",
           "\n  - q: TODO?\n    a: TODO\n  - q: TODO?\n    a: TODO\n  - q: TODO?\n    a: TODO",
           min_items=3),
-    Field("also_used_by", {"vendor": TEXT, "phrase": TEXT, "meaning": TEXT}, False,
+    Field("also_used_by", {"vendor": TEXT, "phrase": TEXT, "meaning": TEXT,
+                           "standing?": STANDING}, False,
           "Other meanings vendors give the same number, each shown in its own labelled section "
-          "after the main meaning; `meaning` is Markdown (who sends it, who sees it, what to do).",
+          "after the main meaning; `meaning` is Markdown (who sends it, who sees it, what to do); "
+          "`standing` as for the page (optional).",
           ""),
     Field("requests", {"request": RAW_TEXT, "status": STATUS}, True,
           "Requests the tests send to every server example, in order, each with the status it "
@@ -89,13 +111,13 @@ FIELDS = (
           "Examples the tests cannot run (by `### Label`), each with the reason they report. "
           "Keep it rare.",
           ""),
-    Field("sources", {"title": TEXT, "url": TEXT, "date": TEXT}, False,
+    Field("sources", {"title": TEXT, "url": URL, "date": TEXT}, False,
           "Vendor documentation or source code behind an unofficial code, with the date read "
           "(`YYYY-MM-DD`); required when the code is not in the registry.",
           "[]"),
 )
 FIELDS_BY_NAME = {field.name: field for field in FIELDS}
-UNOFFICIAL_ONLY = ("vendors", "seen_by", "sources")
+UNOFFICIAL_ONLY = ("vendors", "origin", "seen_by", "sources")
 
 
 @dataclass(frozen=True)
@@ -150,6 +172,7 @@ def scaffold(code: int, phrase: str = "", spec: str = "") -> str:
         "phrase": "TODO the vendor's name for it",
         "spec": "",
         "vendors": "[TODO vendor]",
+        "origin": "TODO log-only, internal, edge, application or client",
         "seen_by": "TODO who sees this number, and what the client receives instead",
         "sources": "\n  - title: TODO\n    url: TODO\n    date: TODO",
     }
@@ -193,7 +216,7 @@ PAGE_FIELDS = (
 SITE_FIELDS = (
     Field("title", TEXT, True, "The site's name.", ""),
     Field("description", TEXT, True, "One sentence describing the site (home page).", ""),
-    Field("base_url", TEXT, True, "Absolute URL the site is published at (canonical links, "
+    Field("base_url", URL, True, "Absolute URL the site is published at (canonical links, "
           "sitemap); `build --base-url` overrides it.", ""),
 )
 

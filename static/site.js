@@ -53,24 +53,41 @@
     if (!box) return;
     var input = box.querySelector("input");
     var status = box.querySelector("[data-filter-status]");
-    var rows = Array.prototype.slice.call(document.querySelectorAll("[data-search]"));
+    var rows = Array.prototype.slice.call(document.querySelectorAll("[data-code]"));
     var groups = Array.prototype.slice.call(document.querySelectorAll("[data-group]"));
+    // What a row is found by: its own text now, and once /api/codes.json has arrived (fetched
+    // on first use, so it costs a first visit nothing) its former names, keywords and vendors.
+    var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
+    var loading = false;
     box.hidden = false;
+    function load() {
+      if (loading) return;
+      loading = true;
+      fetch("/api/codes.json").then(function (response) { return response.json(); }).then(function (data) {
+        var extra = {};
+        data.codes.forEach(function (item) {
+          extra[item.code] = [item["class"]].concat(item.aliases, item.keywords, item.vendors,
+            item.vendor_meanings.map(function (meaning) { return meaning.phrase; })).join(" ").toLowerCase();
+        });
+        texts = rows.map(function (row, index) { return texts[index] + " " + (extra[row.getAttribute("data-code")] || ""); });
+        apply();
+      }, function () { /* offline: the visible text still filters */ });
+    }
     function apply() {
       var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
       var shown = 0;
-      rows.forEach(function (row) {
-        var text = row.getAttribute("data-search");
-        var match = words.every(function (word) { return text.indexOf(word) !== -1; });
+      rows.forEach(function (row, index) {
+        var match = words.every(function (word) { return texts[index].indexOf(word) !== -1; });
         row.hidden = !match;
         if (match) shown += 1;
       });
-      groups.forEach(function (group) { group.hidden = !group.querySelector("[data-search]:not([hidden])"); });
+      groups.forEach(function (group) { group.hidden = !group.querySelector("[data-code]:not([hidden])"); });
       status.textContent = words.length ? (shown ? shown + " of " + rows.length + " codes match" : "No code matches “" + input.value.trim() + "”") : "";
     }
-    input.addEventListener("input", apply);
+    input.addEventListener("focus", load);
+    input.addEventListener("input", function () { load(); apply(); });
     var query = new URLSearchParams(location.search).get("q");
-    if (query) { input.value = query; apply(); }
+    if (query) { input.value = query; load(); apply(); }
   }
 
   function setupTabs() {

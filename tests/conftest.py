@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from httpref.content import ContentError, load_site
-from httpref.pipeline import build_site
+from httpref.pipeline import build_site, check_site
 from tests.browser import serve_folder
 from tests.examples import free_port  # noqa: F401  (a fixture helper for the server tests)
 
@@ -48,9 +48,9 @@ def snapshot(folder: Path) -> dict:
 
 
 def problems_of(root: Path) -> list[str]:
-    """The validation messages for a site root, or [] if it is valid."""
+    """The messages `check` reports for a site root (it loads and renders in memory), or []."""
     try:
-        load_site(root)
+        check_site(root)
     except ContentError as error:
         return [str(problem) for problem in error.problems]
     return []

@@ -87,8 +87,9 @@ def test_new_scaffold_for_an_unofficial_code_asks_for_vendor_and_sources(fixture
     problems = problems_of(fixture_site)
     assert "content/codes/498.md:2: phrase: still says TODO" in problems
     assert "content/codes/498.md:5: vendors[1]: still says TODO" in problems
-    assert "content/codes/498.md:7: seen_by: still says TODO" in problems
-    assert "content/codes/498.md:29: sources[1].url: still says TODO" in problems
+    assert "content/codes/498.md:6: origin: still says TODO" in problems
+    assert "content/codes/498.md:8: seen_by: still says TODO" in problems
+    assert "content/codes/498.md:30: sources[1].url: still says TODO" in problems
 
 
 def test_new_refuses_an_existing_file_and_a_bad_code(fixture_site):

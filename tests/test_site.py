@@ -118,11 +118,19 @@ def test_json_api(built_site):
     assert records[429] == {
         "code": 429, "phrase": "Too Many Requests", "class": "4xx",
         "summary": SITE.by_code[429].summary, "official": True, "status": "registered",
-        "vendors": [], "vendor_meanings": [], "spec": {"text": SITE.by_code[429].spec,
-                                "url": SITE.by_code[429].spec_ref.url},
-        "cacheable_by_default": False, "cache_rule": "never",
-        "aliases": list(SITE.by_code[429].aliases),
+        "registration": None, "vendors": [], "origin": None, "standing": None,
+        "vendor_meanings": [], "spec": {"text": SITE.by_code[429].spec,
+                                        "url": SITE.by_code[429].spec_ref.url},
+        "cacheable_by_default": False, "cache_rule": "never", "cache_rule_spec": "RFC 6585 §4",
+        "content_allowed": True, "aliases": list(SITE.by_code[429].aliases),
+        "keywords": list(SITE.by_code[429].keywords),
         "url": SITE.config["base_url"] + "/429/"}
+    assert records[104]["registration"] == {
+        "registered": "2024-11-13", "extended": "2025-09-15", "expires": "2026-11-13"}
+    assert (records[444]["origin"], records[527]["standing"]) == ("log-only", "historic")
+    assert (records[451]["cache_rule"], records[451]["cache_rule_spec"]) == ("heuristic",
+                                                                             "RFC 7725 §3")
+    assert (records[304]["cache_rule"], records[205]["content_allowed"]) == ("refresh", False)
     assert records[404]["cacheable_by_default"] is True
     assert (records[404]["cache_rule"], records[202]["cache_rule"]) == ("heuristic", "explicit")
     assert records[100]["cache_rule"] == "never"
@@ -138,8 +146,12 @@ def test_home_lists_every_code_with_searchable_text(built_site):
     html = (built_site / "index.html").read_text()
     for entry in SITE.codes:
         assert f'href="/{entry.code}/"' in html
-    row = re.search(r'<li data-search="([^"]*)">\s*<a href="/429/"', html)
-    assert "rate limit" in row[1] and "too many requests" in row[1]
+    # The filter finds a row by its text and, fetched when first used, by the words in the API.
+    assert re.search(r'<li data-code="429">\s*<a href="/429/">.*Too Many Requests', html)
+    records = {item["code"]: item for item in json.loads(
+        (built_site / "api" / "codes.json").read_text())["codes"]}
+    assert "rate limit" in records[429]["keywords"]
+    assert "Payload Too Large" in records[413]["aliases"]
     assert "<noscript>" not in html and 'data-filter' in html and " hidden data-filter" in html
 
 

@@ -90,7 +90,16 @@ CASES = {
         [f"{P}:34: visitor: raw HTML is not allowed; write Markdown"]),
     "javascript URL": (
         "worked. See", "[worked](javascript:alert(1)). See",
-        [f"{P}:30: meaning: javascript: URLs are not allowed"]),
+        [f"{P}:30: meaning: the URL 'javascript:alert(1)' uses the 'javascript:' scheme; only "
+         "http, https, mailto, site-relative and #fragment URLs are allowed"]),
+    "standing on an official code": (
+        "keywords: [success]", "keywords: [success]\nstanding: historic",
+        [f"{P}:7: standing: 200 is in the IANA registry; 'standing' describes unofficial codes "
+         "only"]),
+    "unknown standing": (
+        "keywords: [success]", "keywords: [success]\nstanding: retired",
+        [f"{P}:7: standing: expected one of current, historic, disputed, got 'retired'",
+         ]),
     "raw HTML in a front-matter answer": (
         "a: Yes, by default.", "a: <iframe src=/></iframe>",
         [f"{P}:22: faq[3].a: raw HTML is not allowed; write Markdown"]),
@@ -220,7 +229,7 @@ def test_unofficial_code_names_vendor_and_sources(fixture_site):
     (fixture_site / "content" / "codes" / "499.md").write_text(text)
     assert problems_of(fixture_site) == [
         f"content/codes/499.md:25: {name}: 499 is not in the IANA registry, so this unofficial "
-        f"code needs '{name}'" for name in ("seen_by", "sources", "vendors")]
+        f"code needs '{name}'" for name in ("origin", "seen_by", "sources", "vendors")]
 
 
 def test_every_problem_in_every_file_is_reported(fixture_site):

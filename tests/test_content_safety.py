@@ -1,0 +1,134 @@
+"""Content cannot carry script: every URL is checked where the browser sees it, on the HTML
+the site's own Markdown reader renders, with entities decoded and tabs and newlines removed
+as a browser removes them; `check` renders in memory, so what it passes, `build` builds."""
+import pytest
+
+from httpref.content import ContentError
+from httpref.markup import UrlCollector
+from httpref.pipeline import build_site
+from tests.conftest import problems_of, snapshot
+
+P = "content/codes/200.md"
+MEANING = "The request worked. See [[RFC 9110 §15.3.1]] and compare [[404]]."
+
+
+def edit(root, old, new):
+    path = root / "content" / "codes" / "200.md"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"test setup: {old!r} not in 200.md"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+SCHEME = "; only http, https, mailto, site-relative and #fragment URLs are allowed"
+# (where the payload goes, the text that replaces it, the line, field and URL reported)
+ATTACKS = {
+    "plain": (MEANING, "[x](javascript:alert(1))", 30, "meaning", "'javascript:alert(1)'"),
+    "mixed case": (MEANING, "[x](JaVaScRiPt:alert(1))", 30, "meaning", "'JaVaScRiPt:alert(1)'"),
+    "decimal entity": (MEANING, "[x](&#106;avascript:alert(1))", 30, "meaning",
+                       "'javascript:alert(1)'"),
+    "hex entity": (MEANING, "[x](&#x6A;avascript:alert(1))", 30, "meaning",
+                   "'javascript:alert(1)'"),
+    "named entity tab": (MEANING, "[x](java&Tab;script:alert(1))", 30, "meaning",
+                         "'java\\tscript:alert(1)'"),
+    "entity newline": (MEANING, "[x](java&#10;script:alert(1))", 30, "meaning",
+                       "'java\\nscript:alert(1)'"),
+    "leading control character": (MEANING, "[x](&#1;javascript:alert(1))", 30, "meaning", None),
+    "destination on the next line": (MEANING, "[x](\njavascript:alert(1))", 31, "meaning",
+                                     "'javascript:alert(1)'"),
+    "behind an escaped backtick": (MEANING, "\\`[x](javascript:alert(1))`", 30, "meaning",
+                                   "'javascript:alert(1)'"),
+    "after a longer closing fence": (
+        MEANING, "```\ncode\n`````\n\n[x](javascript:alert(1))", 34, "meaning",
+        "'javascript:alert(1)'"),
+    "reference link": (MEANING, "[x][evil]\n\n[evil]: javascript:alert(1)", 32, "meaning",
+                       "'javascript:alert(1)'"),
+    "image": (MEANING, "![x](javascript:alert(1))", 30, "meaning", "'javascript:alert(1)'"),
+    "data URL": (MEANING, "[x](data:text/html,<script>alert(1)</script>)", 30, "meaning",
+                 "'data:text/html,"),
+    "vbscript": (MEANING, "[x](vbscript:msgbox(1))", 30, "meaning", "'vbscript:msgbox(1)'"),
+    "in an FAQ answer, fenced for one reader and not the other": (
+        "    a: Yes, by default.", "    a: |\n      ~~~\n      [x](javascript:alert(1))\n      ~~~",
+        24, "faq[3].a", "'javascript:alert(1)'"),
+    "in a visitor bullet": ("- Nothing: all is well.", "- [all is well](javascript:alert(1))",
+                            34, "visitor", "'javascript:alert(1)'"),
+    "protocol-relative": (MEANING, "[x](//evil.example/)", 30, "meaning", "'//evil.example/'"),
+    "backslashes": (MEANING, "[x](\\\\\\\\evil.example/)", 30, "meaning", None),
+}
+
+
+@pytest.mark.parametrize("old, new, line, field, url", ATTACKS.values(), ids=ATTACKS.keys())
+def test_script_url_is_refused_with_file_line_and_field(fixture_site, old, new, line, field, url):
+    edit(fixture_site, old, new)
+    problems = problems_of(fixture_site)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{P}:{line}: {field}: the URL "), problems[0]
+    if url:
+        assert url in problems[0]
+
+
+def test_a_refused_url_fails_the_build_and_keeps_the_old_site(fixture_site, tmp_path):
+    out = tmp_path / "_site"
+    build_site(fixture_site, out)
+    before = snapshot(out)
+    edit(fixture_site, MEANING, "[x](&#106;avascript:alert(1))")
+    with pytest.raises(ContentError):
+        build_site(fixture_site, out)
+    assert snapshot(out) == before
+
+
+def test_source_url_with_an_escaped_newline_is_refused(fixture_site):
+    path = fixture_site / "content" / "codes" / "499.md"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("    url: ")
+    end = text.index("\n", start)
+    path.write_text(text[:start] + '    url: "java\\nscript:alert(1)"' + text[end:], encoding="utf-8")
+    problems = problems_of(fixture_site)
+    assert len(problems) == 1 and problems[0].startswith("content/codes/499.md:")
+    assert ": sources[1].url: the URL 'java\\nscript:alert(1)' uses the 'javascript:' scheme" \
+        in problems[0]
+
+
+def test_source_url_must_be_absolute_https(fixture_site):
+    path = fixture_site / "content" / "codes" / "499.md"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("    url: ")
+    end = text.index("\n", start)
+    path.write_text(text[:start] + "    url: /relative" + text[end:], encoding="utf-8")
+    assert [p.split(": ", 1)[1] for p in problems_of(fixture_site)] == [
+        "sources[1].url: write an absolute https:// URL, not '/relative'"]
+
+
+@pytest.mark.parametrize("text", [
+    "<https://www.rfc-editor.org/rfc/rfc9110.html>",  # an autolink is Markdown, not raw HTML
+    "[mail](mailto:webmaster@example.com)",
+    "[top](#meaning)",
+    "[a page](/404/)",
+    "[spec](https://www.rfc-editor.org/rfc/rfc9110.html#section-15.3.1)",
+    "`[x](javascript:alert(1))` in code is only text",
+])
+def test_safe_links_pass(fixture_site, text):
+    edit(fixture_site, MEANING, text)
+    assert problems_of(fixture_site) == []
+
+
+def test_raw_html_is_reported_by_the_reader_that_renders(fixture_site):
+    edit(fixture_site, MEANING, "Fine.\n\nSee <b onclick=alert(1)>here</b>.")
+    assert problems_of(fixture_site) == [f"{P}:32: meaning: raw HTML is not allowed; write Markdown"]
+
+
+def test_a_short_link_the_line_reader_misses_is_reported_not_a_crash(fixture_site):
+    # The line reader takes `` \`[[299]]` `` for a code span; Markdown renders the link.
+    edit(fixture_site, MEANING, "\\`[[299]]`")
+    assert problems_of(fixture_site) == [
+        f"{P}:30: meaning: 299 has no page and is not in the IANA registry"]
+
+
+def test_every_url_on_the_real_site_is_safe(built_site):
+    """The net under the checks: no page of the built site links anywhere unsafe."""
+    from httpref.content import url_problem
+
+    pages = list(built_site.rglob("*.html"))
+    assert len(pages) > 90
+    for page in pages:
+        for url in UrlCollector(page.read_text(encoding="utf-8")).urls:
+            assert not url_problem(url), (page, url)
