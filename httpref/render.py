@@ -4,6 +4,8 @@ import json
 import traceback
 from pathlib import Path
 
+import rcssmin
+import rjsmin
 from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateSyntaxError, select_autoescape)
 from markupsafe import Markup
@@ -35,11 +37,20 @@ def csp(for_meta: bool = False) -> Markup:
                             if not (for_meta and name in META_IGNORES)))
 
 
+def minify(suffix: str, data: bytes) -> bytes:
+    """The stylesheet and the script without comments and spare white space."""
+    if suffix == ".css":
+        return rcssmin.cssmin(data.decode("utf-8")).encode("utf-8")
+    if suffix == ".js":
+        return rjsmin.jsmin(data.decode("utf-8")).encode("utf-8")
+    return data
+
+
 def fingerprint_assets(static: Path) -> dict:
     """name -> (URL with a content hash, bytes), so a changed file is never served stale."""
     assets = {}
     for path in sorted(p for p in static.rglob("*") if p.is_file()):
-        data = path.read_bytes()
+        data = minify(path.suffix, path.read_bytes())
         name = path.relative_to(static).as_posix()
         digest = hashlib.sha256(data).hexdigest()[:10]
         stem, dot, suffix = name.rpartition(".")
@@ -97,7 +108,7 @@ def code_json_ld(site: Site, entry: StatusCode, markdown) -> list:
         "@type": "FAQPage",
         "mainEntity": [
             {"@type": "Question", "name": item["q"],
-             "acceptedAnswer": {"@type": "Answer", "text": str(markdown.inline(item["a"]))}}
+             "acceptedAnswer": {"@type": "Answer", "text": markdown.short(item["a"]).striptags()}}
             for item in entry.faq
         ],
     }

@@ -2,6 +2,7 @@
 schemes and at phone and desktop width, usable by keyboard, safe under a strict CSP."""
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -165,6 +166,45 @@ def test_content_cannot_add_script_to_pages(built_site):
             head = chunk.split(">", 1)[0]
             assert 'type="application/ld+json"' in head or head.strip().startswith("src="), path
         assert " onclick=" not in html and "javascript:" not in html, path
+
+
+def test_meta_csp_holds_where_the_host_sends_no_headers(browser, built_site, tmp_path):
+    """Served as GitHub Pages serves it (no CSP header), a page still refuses inline script and
+    javascript: links, because every page carries the policy in a meta tag."""
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    page_file = site / "202" / "index.html"
+    html = page_file.read_text()
+    # What an injection would look like if it got past the content checks.
+    page_file.write_text(html.replace("</main>", '<script>window.ran = 1</script>'
+                                      '<a id="evil" href="javascript:window.ran=2">x</a></main>'))
+    base, server = serve_folder(site)
+    try:
+        page = browser.new_page()
+        violations = []
+        page.on("console", lambda message: violations.append(message.text))
+        response = page.goto(base + "/202/")
+        assert "content-security-policy" not in response.headers
+        page.click("#evil")
+        page.wait_for_timeout(200)
+        assert page.evaluate("window.ran") is None
+        assert any("Content Security Policy" in text for text in violations)
+        # The site's own script still runs under the same policy.
+        expect(page.locator("#examples [role=tab]").first).to_be_visible()
+        page.close()
+    finally:
+        server.shutdown()
+
+
+def test_meta_and_header_policies_are_the_same_but_for_frame_ancestors(built_site):
+    header = deploy_headers(built_site)["Content-Security-Policy"]
+    for path in built_site.rglob("*.html"):
+        meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">',
+                         path.read_text())
+        assert meta, path
+        assert meta[1] == header.replace("; frame-ancestors 'none'", ""), path
 
 
 @pytest.mark.parametrize("form", ["mobile", "desktop"])
