@@ -95,10 +95,14 @@ def main():
         print(f"{row['page']:32} {row['raw']:8} {row['gzip']:7} {row['brotli']:7} {row['offsite']:8}")
     codes = [row for row in rows if re.fullmatch(r"/\d{3}/", row["page"])]
     heaviest = max(codes, key=lambda row: row["gzip"])
-    over = [row["page"] for row in codes if row["gzip"] > FIRST_ROUND_TRIP]
+    heaviest_page = max(rows, key=lambda row: row["gzip"])
+    over = [row["page"] for row in rows if row["gzip"] > FIRST_ROUND_TRIP]
+    home = next(row for row in rows if row["page"] == "/")
     print(f"\n{len(rows)} pages; code pages gzip: median {statistics.median(r['gzip'] for r in codes):.0f} B, "
           f"max {heaviest['gzip']} B ({heaviest['page']}); target {FIRST_ROUND_TRIP} B")
-    print(f"code pages over the target: {len(over)} {' '.join(over)}")
+    print(f"home page gzip: {home['gzip']} B; heaviest page of all: {heaviest_page['gzip']} B "
+          f"({heaviest_page['page']})")
+    print(f"pages over the target (any kind): {len(over)} {' '.join(over)}")
     print(f"off-site requests on all pages: {sum(row['offsite'] for row in rows)}")
     if args.lighthouse:
         print(f"Lighthouse mobile performance, /503/, median of 3: {lighthouse_performance(site):.0f}")
