@@ -2,11 +2,12 @@
 """Command line for the HTTP status code reference: build, serve, new, check."""
 import argparse
 import logging
+import re
 import signal
 import sys
 from pathlib import Path
 
-from httpref.content import ContentError, load_registry, registry_spec
+from httpref.content import ContentError, load_registry, registry_spec, url_problem
 from httpref.pipeline import build_site, check_site
 from httpref.schema import scaffold
 from httpref.write import OutputError
@@ -60,12 +61,20 @@ def status_code(text: str) -> int:
     return int(text)
 
 
+def base_url(text: str) -> str:
+    """An absolute http(s) URL: every canonical link and the sitemap start with it."""
+    problem = url_problem(text) or not re.match(r"https?://[^/\s]", text) and "not absolute"
+    if problem:
+        raise argparse.ArgumentTypeError(f"expected an absolute https:// URL, got {text!r}")
+    return text
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="build the site")
     build.add_argument("--out", default=str(ROOT / "_site"), help="output folder (default _site/)")
-    build.add_argument("--base-url", help="absolute URL the site is published at")
+    build.add_argument("--base-url", type=base_url, help="absolute URL the site is published at")
     build.set_defaults(run=command_build)
     serve = commands.add_parser("serve", help="build, serve and rebuild on every change")
     serve.add_argument("--host", default="127.0.0.1")

@@ -2,6 +2,7 @@
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from datetime import date
@@ -58,7 +59,8 @@ def render_in_parallel(site, templates: Path, assets: dict) -> list:
     _JOB = (site, templates, assets)
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+        with ProcessPoolExecutor(workers - 1, mp_context=context,
+                                 initializer=leave_signals) as pool:
             futures = [pool.submit(render_share, share) for share in shares[1:]]
             outputs, problems = [], []
             for render in [lambda: render_site(site, templates, assets,
@@ -80,6 +82,12 @@ def parallel_workers() -> int:
     if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return min(os.cpu_count() or 1, 4)
+
+
+def leave_signals():
+    """In a worker: Ctrl-C and SIGTERM are the parent's to handle; it stops the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def render_share(share: set) -> list:

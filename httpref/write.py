@@ -53,8 +53,8 @@ def refusal(target: Path, root: Path) -> str:
             return f"it exists and is not a folder; {NEW_FOLDER}"
         names = os.listdir(target)
         if names and MARKER not in names:
-            return (f"it is a folder with files no build wrote (it has no {MARKER}); "
-                    "empty it or choose a new folder such as _site")
+            return (f"it is not empty and has no {MARKER} from an earlier build, so its "
+                    "files may not be ours; empty it or choose a new folder such as _site")
     base = next(path for path in target.parents if path.exists())  # `/` always does
     if not base.is_dir():
         return f"{base} is not a folder; {NEW_FOLDER}"
@@ -70,12 +70,13 @@ def write_site(outputs: list, out: Path, root: Path) -> int:
     staging = new_staging(out)
     swapped = False
     try:
+        (staging / MARKER).write_bytes(MARKER_TEXT)  # first: it makes a leftover provably ours
         seen = {MARKER}
         for rel, data in outputs:
             target = checked_target(staging, rel, seen)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        with signals_held():  # the swap takes milliseconds and must not stop half way
+        with signals_held():  # the swap is short and must not stop half way
             swap(staging, out)
             swapped = True
     except BaseException as error:  # Ctrl-C and SIGTERM too: the previous tree stays
@@ -87,8 +88,8 @@ def write_site(outputs: list, out: Path, root: Path) -> int:
 
 
 def new_staging(out: Path) -> Path:
-    """An empty folder beside `out` holding only the marker, named with this process's id so
-    that a later build can tell a leftover of a killed run."""
+    """A new folder beside `out`, named with this process's id so that a later build can tell
+    a leftover of a killed run."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(out)
@@ -96,7 +97,6 @@ def new_staging(out: Path) -> Path:
     except OSError as error:
         raise OutputError(f"cannot write beside {out} ({error.strerror}); "
                           "choose a folder you can write to") from None
-    (staging / MARKER).write_bytes(MARKER_TEXT)
     return staging
 
 
@@ -148,7 +148,7 @@ def swap(staging: Path, out: Path):
     """Replace `out` with `staging` and delete the previous tree. Readers see the old tree or
     the new one, never half: one atomic exchange where the system offers it (Linux, most file
     systems); else two renames, with a moment without `out`; else, for a folder that cannot be
-    renamed (a mount point), its entries are replaced."""
+    renamed (a mount point), its entries are replaced one by one, with a moment of a mix."""
     os.chmod(staging, 0o755)
     if not out.exists():
         staging.rename(out)

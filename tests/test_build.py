@@ -101,9 +101,9 @@ def test_new_refuses_an_existing_file_and_a_bad_code(fixture_site):
 
 def test_writer_refuses_duplicates_and_escapes(tmp_path):
     with pytest.raises(OutputError, match="same path"):
-        write_site([("a.html", b"1"), ("a.html", b"2")], tmp_path / "out")
+        write_site([("a.html", b"1"), ("a.html", b"2")], tmp_path / "out", tmp_path)
     with pytest.raises(OutputError, match="outside"):
-        write_site([("../evil.html", b"1")], tmp_path / "out")
+        write_site([("../evil.html", b"1")], tmp_path / "out", tmp_path)
     assert not (tmp_path / "out").exists() and not (tmp_path / "evil.html").exists()
     assert list(tmp_path.iterdir()) == []
 

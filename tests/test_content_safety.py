@@ -51,6 +51,14 @@ ATTACKS = {
         24, "faq[3].a", "'javascript:alert(1)'"),
     "in a visitor bullet": ("- Nothing: all is well.", "- [all is well](javascript:alert(1))",
                             34, "visitor", "'javascript:alert(1)'"),
+    "entity with leading zeros": (MEANING, "[x](&#0000106;avascript:alert(1))", 30, "meaning",
+                                  "'javascript:alert(1)'"),
+    "colon as an entity": (MEANING, "[x](javascript&colon;alert(1))", 30, "meaning",
+                           "'javascript:alert(1)'"),
+    "angle-bracket destination": (MEANING, "[x](<javascript:alert(1)>)", 30, "meaning",
+                                  "'javascript:alert(1)'"),
+    "with a title": (MEANING, '[x](javascript:alert(1) "title")', 30, "meaning",
+                     "'javascript:alert(1)'"),
     "protocol-relative": (MEANING, "[x](//evil.example/)", 30, "meaning", "'//evil.example/'"),
     "backslashes": (MEANING, "[x](\\\\\\\\evil.example/)", 30, "meaning", None),
 }
@@ -105,6 +113,8 @@ def test_source_url_must_be_absolute_https(fixture_site):
     "[a page](/404/)",
     "[spec](https://www.rfc-editor.org/rfc/rfc9110.html#section-15.3.1)",
     "`[x](javascript:alert(1))` in code is only text",
+    # Markdown escapes an incomplete entity, so the browser reads a harmless relative URL.
+    "[x](&#106avascript:alert(1))",
 ])
 def test_safe_links_pass(fixture_site, text):
     edit(fixture_site, MEANING, text)
@@ -132,3 +142,15 @@ def test_every_url_on_the_real_site_is_safe(built_site):
     for page in pages:
         for url in UrlCollector(page.read_text(encoding="utf-8")).urls:
             assert not url_problem(url), (page, url)
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "/relative", "java\nscript:x"])
+def test_base_url_flag_must_be_absolute_https(fixture_site, url):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "build.py", "build", "--base-url", url],
+                            cwd=fixture_site, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "--base-url: expected an absolute https:// URL" in result.stderr
+    assert not (fixture_site / "_site").exists()

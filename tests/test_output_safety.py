@@ -43,8 +43,8 @@ def command(root: Path, *args, patch: str = "", **options):
     return prefix + [str(root / "build.py"), *args], dict(cwd=root, env=env, text=True, **options)
 
 
-def run(root: Path, *args, patch: str = "") -> subprocess.CompletedProcess:
-    argv, options = command(root, *args, patch=patch, capture_output=True, timeout=60)
+def run(root: Path, *args, patch: str = "", timeout: float = 60) -> subprocess.CompletedProcess:
+    argv, options = command(root, *args, patch=patch, capture_output=True, timeout=timeout)
     return subprocess.run(argv, **options)
 
 
@@ -114,7 +114,7 @@ REFUSED = {
     "a link to content": (make_link, "link (which leads to "),
     "a file": (make_file, "it exists and is not a folder"),
     "a named pipe": (make_fifo, "it exists and is not a folder"),
-    "a folder of someone else's files": (make_folder, f"it has no {MARKER}"),
+    "a folder of someone else's files": (make_folder, f"it is not empty and has no {MARKER}"),
     "a path under a file": (under_a_file, "notes.txt is not a folder"),
 }
 
@@ -136,7 +136,7 @@ def test_a_dangerous_output_is_refused_in_one_line_and_nothing_is_touched(
 
 def test_serve_refuses_before_serving(project, tmp_path):
     before = state(tmp_path)
-    result = run(project, "serve", "--out", "content", "--port", str(free_port()))
+    result = run(project, "serve", "--out", "content", "--port", str(free_port()), timeout=20)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"error: refusing to build into {project / 'content'}: it is the project's content/ "

@@ -97,7 +97,9 @@ BAD = {
     "event handler": (replace("a: Yes, by default.", 'a: "<img src=x onerror=alert(1)>"'),
                       f"{P}:22: faq[3].a: raw HTML is not allowed"),
     "javascript URL": (replace("worked. See", "[worked](javascript:alert(1)). See"),
-                       f"{P}:30: meaning: javascript: URLs are not allowed"),
+                       f"{P}:30: meaning: the URL 'javascript:alert(1)' uses the 'javascript:' "
+                       "scheme; only http, https, mailto, site-relative and #fragment URLs are "
+                       "allowed"),
     "invalid UTF-8": (write("200.md", b"---\nphrase: \xff\n---\n"),
                       f"{P}:2: file: not valid UTF-8"),
     "empty file": (write("200.md", ""), f"{P}:1: front matter: the file must start"),
