@@ -57,7 +57,7 @@ def content_rule(code: int) -> Rule:
     if code in WITHOUT_CONTENT:
         return Rule("none", "Not allowed: the response ends with its header section",
                     WITHOUT_CONTENT[code])
-    return Rule("allowed", "Allowed, except in a response to HEAD", "RFC 9110 §6.4.1")
+    return Rule("allowed", "Allowed, except in a response to HEAD", "RFC 9110 §9.3.2")
 
 
 def properties(entry) -> set:

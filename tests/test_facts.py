@@ -85,9 +85,9 @@ def test_a_correction_in_one_entry_corrects_every_list(real_site, tmp_path):
 
 
 @pytest.mark.parametrize("code, cache, content", [
-    (451, "RFC 7725 §3", "RFC 9110 §6.4.1"),
-    (404, "RFC 9110 §15.1", "RFC 9110 §6.4.1"),
-    (429, "RFC 6585 §4", "RFC 9110 §6.4.1"),
+    (451, "RFC 7725 §3", "RFC 9110 §9.3.2"),
+    (404, "RFC 9110 §15.1", "RFC 9110 §9.3.2"),
+    (429, "RFC 6585 §4", "RFC 9110 §9.3.2"),
     (304, "RFC 9111 §4.3.4", "RFC 9110 §15.4.5"),
     (205, "RFC 9111 §3", "RFC 9110 §15.3.6"),
     (103, "RFC 9111 §3", "RFC 9110 §15.2"),

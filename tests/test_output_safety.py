@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -332,7 +333,9 @@ def test_a_signal_during_the_swap_waits_until_the_new_site_is_in(project, tmp_pa
     real = write.exchange
 
     def exchange(first, second):
-        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C as the swap begins
+        # Ctrl-C as the swap begins, sent to this thread: other threads of the test process
+        # (a browser driver's) could take a process-wide signal, the command line has none.
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)
         return real(first, second)
     monkeypatch.setattr(write, "exchange", exchange)
     with pytest.raises(KeyboardInterrupt) as caught:
