@@ -60,8 +60,8 @@ FIELDS = (
           "[]"),
     Field("origin", ORIGIN, False,
           "Unofficial codes: where the number comes from: `log-only` (no client receives it), "
-          "`internal` (only inside a server's configuration), `edge` (a CDN, proxy or load "
-          "balancer sends it), `application` (the application or service sends it) or `client` "
+          "`internal` (only inside a server's configuration), `edge` (a CDN, proxy, load "
+          "balancer or filter between client and application sends it), `application` (the application or service sends it) or `client` "
           "(a client library reports it to its caller for a failure with no response); required "
           "when the code is not in the registry.",
           ""),
