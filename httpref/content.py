@@ -151,6 +151,11 @@ class StatusCode:
         return list(dict.fromkeys(names))
 
     @cached_property
+    def properties(self) -> frozenset:
+        """What a `[[codes: …]]` list can select this code by (see facts.properties)."""
+        return frozenset(facts.properties(self))
+
+    @cached_property
     def spec_ref(self) -> Spec | None:
         return parse_spec(self.spec) if self.spec else None
 

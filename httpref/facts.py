@@ -102,4 +102,4 @@ def parse_query(text: str) -> tuple:
 def select_codes(codes, words: tuple) -> list:
     """The entries that have every property named (`numbers` only changes how they show)."""
     wanted = set(words) - {"numbers"}
-    return [entry for entry in codes if wanted <= properties(entry)]
+    return [entry for entry in codes if wanted <= entry.properties]

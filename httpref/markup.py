@@ -134,7 +134,7 @@ def link_signature(site) -> int:
     properties a `[[codes: …]]` list selects by."""
     return hash(tuple(sorted((code, site.phrase(code), code in site.by_code)
                              for code in set(site.registry) | set(site.by_code)))
-                + tuple(tuple(sorted(facts.properties(entry))) for entry in site.codes))
+                + tuple(tuple(sorted(entry.properties)) for entry in site.codes))
 
 
 class Markdown:
