@@ -7,7 +7,8 @@ import signal
 import sys
 from pathlib import Path
 
-from httpref.content import ContentError, load_registry, registry_spec, url_problem
+from httpref.content import load_registry, registry_spec
+from httpref.model import ContentError, url_problem
 from httpref.pipeline import build_site, check_site
 from httpref.schema import scaffold
 from httpref.write import OutputError

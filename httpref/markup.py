@@ -14,8 +14,8 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 
 from . import facts
-from .content import (CODE_LIST, CODE_REF, SHORT_LINK, ContentError, Problem, code_url, parse_spec,
-                      url_problem)
+from .model import (CODE_LIST, CODE_REF, SHORT_LINK, ContentError, Problem, code_url, parse_spec,
+                    url_problem)
 
 FORMATTER = HtmlFormatter(nowrap=True)
 # Every attribute in which a browser reads a URL.

@@ -9,7 +9,8 @@ from datetime import date
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .content import CLASS_KEYS, ContentError, expired_registrations, load_site
+from .content import expired_registrations, load_site
+from .model import CLASS_KEYS, ContentError
 from .render import fingerprint_assets, render_site
 from .write import check_output, remove_stale, write_changed, write_site
 

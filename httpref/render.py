@@ -11,7 +11,7 @@ from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateErro
 from markupsafe import Markup
 
 from . import facts
-from .content import CLASS_KEYS, ContentError, Problem, Site, StatusCode
+from .model import CLASS_KEYS, ContentError, Problem, Site, StatusCode
 from .markup import Markdown, highlight_code
 
 STATUS_LABELS = {

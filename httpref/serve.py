@@ -10,7 +10,7 @@ from tornado.ioloop import IOLoop
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .content import ContentError
+from .model import ContentError
 from .pipeline import Builder
 
 log = logging.getLogger("httpref")

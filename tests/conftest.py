@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from httpref.content import ContentError, load_site
+from httpref.model import ContentError
 from httpref.pipeline import build_site, check_site
 from tests.browser import serve_folder
 from tests.examples import free_port  # noqa: F401  (a fixture helper for the server tests)

@@ -3,7 +3,7 @@ the site's own Markdown reader renders, with entities decoded and tabs and newli
 as a browser removes them; `check` renders in memory, so what it passes, `build` builds."""
 import pytest
 
-from httpref.content import ContentError
+from httpref.model import ContentError
 from httpref.markup import UrlCollector
 from httpref.pipeline import build_site
 from tests.conftest import problems_of, snapshot
@@ -135,7 +135,7 @@ def test_a_short_link_the_line_reader_misses_is_reported_not_a_crash(fixture_sit
 
 def test_every_url_on_the_real_site_is_safe(built_site):
     """The net under the checks: no page of the built site links anywhere unsafe."""
-    from httpref.content import url_problem
+    from httpref.model import url_problem
 
     pages = list(built_site.rglob("*.html"))
     assert len(pages) > 90

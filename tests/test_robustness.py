@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from httpref.content import ContentError, load_site
+from httpref.content import load_site
+from httpref.model import ContentError
 from httpref.pipeline import build_site
 from tests.conftest import FIXTURE, REPO, copy_site, snapshot
 

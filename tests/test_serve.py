@@ -10,7 +10,7 @@ import time
 import pytest
 from playwright.sync_api import sync_playwright
 
-from httpref.content import ContentError
+from httpref.model import ContentError
 from httpref.pipeline import Builder, build_site
 from httpref.serve import SiteApp, rebuild, watch_paths
 from tests.browser import launch_options

@@ -1,0 +1,226 @@
+"""The frozen model every stage shares: status codes, pages, the site, specs, problems; and
+the one place that decides a code page's URL and which URLs a page may link to."""
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from . import facts, schema
+
+CLASS_KEYS = ("1xx", "2xx", "3xx", "4xx", "5xx")
+SHORT_LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
+CODE_LIST = "codes:"  # [[codes: no-content]]: every code with the named properties
+RFC_REF = re.compile(r"RFC ?(\d{3,5})(?: ?§ ?(\d+(?:\.\d+)*))?$")
+CODE_REF = re.compile(r"[1-5]\d\d$")
+DRAFT_REF = re.compile(r"draft-[a-z0-9]+(?:-[a-z0-9]+)+")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One mistake in one file."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self):
+        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+
+
+class ContentError(Exception):
+    """Every problem found in the content, reported together."""
+
+    def __init__(self, problems):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(map(str, self.problems)))
+
+    def __reduce__(self):  # so a worker process can hand it back intact
+        return ContentError, (self.problems,)
+
+
+@dataclass(frozen=True)
+class RegistryEntry:
+    """One row of the IANA HTTP Status Code Registry."""
+
+    code: int
+    name: str
+    reference: str
+    status: str  # registered, temporary, unused, obsoleted
+    registered: str = ""  # a temporary registration's dates, YYYY-MM-DD
+    extended: str = ""
+    expires: str = ""
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A reference to an RFC (optionally one section of it) or to an Internet-Draft."""
+
+    rfc: int = 0
+    section: str = ""
+    draft: str = ""
+
+    @property
+    def url(self) -> str:
+        if self.draft:
+            return f"https://datatracker.ietf.org/doc/{self.draft}/"
+        anchor = f"#section-{self.section}" if self.section else ""
+        return f"https://www.rfc-editor.org/rfc/rfc{self.rfc}.html{anchor}"
+
+    def __str__(self):
+        if self.draft:
+            return self.draft
+        return f"RFC {self.rfc}" + (f" §{self.section}" if self.section else "")
+
+
+@dataclass(frozen=True)
+class Example:
+    """One code example: a tab label, a Pygments language name, the code, an optional note."""
+
+    label: str
+    language: str
+    code: str
+    note: str
+
+
+@dataclass(frozen=True)
+class StatusCode:
+    """One status code page: front-matter fields, body sections and what follows from the code."""
+
+    code: int
+    source: str
+    fields: dict
+    sections: dict
+    examples: tuple
+    registry: RegistryEntry | None
+
+    def __getattr__(self, name):
+        if name in schema.FIELDS_BY_NAME:
+            return self.fields.get(name, default_value(schema.FIELDS_BY_NAME[name].kind))
+        raise AttributeError(name)
+
+    @property
+    def class_key(self) -> str:
+        return f"{str(self.code)[0]}xx"
+
+    @property
+    def is_official(self) -> bool:
+        return self.registry is not None
+
+    @property
+    def status(self) -> str:
+        return self.registry.status if self.registry else "unofficial"
+
+    @property
+    def cache_rule(self) -> facts.Rule:
+        return facts.cache_rule(self.code)
+
+    @property
+    def content_rule(self) -> facts.Rule:
+        return facts.content_rule(self.code)
+
+    @property
+    def is_cacheable(self) -> bool:
+        return self.cache_rule.key == "heuristic"
+
+    @property
+    def allows_content(self) -> bool:
+        return self.content_rule.key == "allowed"
+
+    @property
+    def url(self) -> str:
+        return code_url(self.code)
+
+    @property
+    def all_vendors(self) -> list:
+        """Every vendor that gives this number a meaning, the page's own first."""
+        names = list(self.vendors) + [item["vendor"] for item in self.also_used_by]
+        return list(dict.fromkeys(names))
+
+    @cached_property
+    def properties(self) -> frozenset:
+        """What a `[[codes: …]]` list can select this code by (see facts.properties)."""
+        return frozenset(facts.properties(self))
+
+    @cached_property
+    def spec_ref(self) -> Spec | None:
+        return parse_spec(self.spec) if self.spec else None
+
+
+def default_value(kind):
+    """What an optional field that was left out reads as."""
+    if isinstance(kind, tuple):
+        return schema.CHOICE_DEFAULTS.get(kind, "")
+    return "" if kind == schema.TEXT else []
+
+
+@dataclass(frozen=True)
+class Page:
+    """A prose page such as the explainer."""
+
+    slug: str
+    source: str
+    title: str
+    description: str
+    body: str
+
+    @property
+    def url(self) -> str:
+        return f"/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the renderer needs, validated."""
+
+    config: dict
+    codes: tuple
+    classes: dict
+    pages: tuple
+    registry: dict
+    links: tuple = ()  # (source path, code, line, field) of every [[NNN]] and related code
+    origins: dict = field(default_factory=dict)  # rendered text -> [(path, line, field)]
+
+    @cached_property
+    def by_code(self) -> dict:
+        return {entry.code: entry for entry in self.codes}
+
+    def phrase(self, code: int) -> str:
+        """The phrase of a code with a page, else its registered name."""
+        if code in self.by_code:
+            return self.by_code[code].phrase
+        return self.registry[code].name
+
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+C0_AND_SPACE = "".join(map(chr, range(0x21)))
+
+
+def url_problem(url: str) -> str:
+    """Why a URL as the browser reads it (entities already decoded) is not allowed, or ''.
+    Allowed: http, https, mailto, site-relative and #fragment."""
+    # The URL Standard's parser first strips leading and trailing C0 controls and spaces and
+    # removes every tab and newline, so "java\nscript:" is still javascript:.
+    cleaned = re.sub(r"[\t\n\r]", "", url).strip(C0_AND_SPACE)
+    if re.search(r"[\x00-\x1f\x7f]", cleaned):
+        return f"the URL {url!r} holds a control character"
+    if re.match(r"[/\\]{2}", cleaned):  # browsers read \ as / in web URLs
+        return f"the URL {url!r} leaves the site without a scheme; write https://"
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", cleaned)
+    if scheme and scheme[1].lower() not in SAFE_SCHEMES:
+        return (f"the URL {url!r} uses the '{scheme[1].lower()}:' scheme; only http, https, "
+                "mailto, site-relative and #fragment URLs are allowed")
+    return ""
+
+
+def code_url(code: int) -> str:
+    """The one place that decides a code page's URL (the site's own not-found page is /404.html)."""
+    return f"/{code}/"
+
+
+def parse_spec(text: str) -> Spec | None:
+    """'RFC 9110 §15.3.3', 'RFC 8297' or an Internet-Draft name such as 'draft-ietf-x-y'."""
+    text = text.strip()
+    if DRAFT_REF.fullmatch(text):
+        return Spec(draft=text)
+    match = RFC_REF.match(text)
+    return Spec(int(match[1]), match[2] or "") if match else None
