@@ -8,7 +8,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from .schema import ORIGIN, STANDING
+from .schema import CLASS_KEYS, ORIGIN, REGISTRY_STATUSES, STANDING
 
 # RFC 9110 §15.1 lists the codes a cache may store with heuristic freshness; RFC 7725 §3 adds 451.
 HEURISTIC = {code: "RFC 9110 §15.1" for code in (200, 203, 204, 206, 300, 301, 308, 404, 405,
@@ -75,13 +75,33 @@ def properties(entry) -> set:
 
 
 def vendor_word(name: str) -> str:
-    """`AWS ELB` is selected by `vendor=aws-elb`."""
+    """`AWS Elastic Load Balancing` is selected by `vendor=aws-elastic-load-balancing`."""
     return "vendor=" + name.lower().replace(" ", "-")
 
 
-QUERY_WORDS = ("1xx", "2xx", "3xx", "4xx", "5xx", "official", "unofficial", "registered",
-               "temporary", "unused", "obsoleted", "heuristic", "explicit", "never", "refresh",
-               "no-content", "numbers") + ORIGIN + STANDING
+# Every word a `[[codes: …]]` list can name, in groups, with what it selects (CONTRIBUTING.md
+# shows this table); `vendor=` and `rfc=` take a value.
+QUERY_GROUPS = (
+    (CLASS_KEYS, "the class"),
+    (("official", "unofficial"), "in the IANA registry or not"),
+    (REGISTRY_STATUSES, "the registry's status"),
+    (("heuristic", "explicit", "never", "refresh"), "the cache rule, as the API's `cache_rule` names it"),
+    (("no-content",), "a final response that never carries content"),
+    (ORIGIN, "an unofficial code's `origin`"),
+    (STANDING, "an unofficial code's `standing` (official codes count as `current`)"),
+    (("vendor=NAME",), "a vendor, in lower case with `-` for spaces (`vendor=cloudflare`)"),
+    (("rfc=N",), "the RFC of the code's `spec` (`rfc=6585`)"),
+    (("numbers",), "show numbers only (\"204, 205 and 304\"), not number and phrase"),
+)
+QUERY_WORDS = tuple(word for words, _ in QUERY_GROUPS for word in words if "=" not in word)
+
+
+def describe_query_words() -> str:
+    """The Markdown table of `[[codes: …]]` words for CONTRIBUTING.md."""
+    rows = ["| words | select |", "|---|---|"]
+    rows += [f"| {', '.join(f'`{word}`' for word in words)} | {what} |"
+             for words, what in QUERY_GROUPS]
+    return "\n".join(rows)
 
 
 def parse_query(text: str) -> tuple:

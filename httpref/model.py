@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from . import facts, schema
+from .schema import CLASS_KEYS  # noqa: F401  (the model names the classes too)
 
-CLASS_KEYS = ("1xx", "2xx", "3xx", "4xx", "5xx")
 SHORT_LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 CODE_LIST = "codes:"  # [[codes: no-content]]: every code with the named properties
 RFC_REF = re.compile(r"RFC ?(\d{3,5})(?: ?§ ?(\d+(?:\.\d+)*))?$")

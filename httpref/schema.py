@@ -12,7 +12,17 @@ STATUS = "status"  # any number from 100 to 599 (an expected response, never lin
 URL = "URL"  # an absolute http(s) URL that a template prints into a link
 # How an unofficial attribution stands today (a tuple kind: the value must be one of these).
 STANDING = ("current", "historic", "disputed")
-ORIGIN = ("log-only", "internal", "edge", "application", "client")
+# Where an unofficial number comes from, each with what it means (the `origin` field).
+ORIGINS = {
+    "log-only": "no client receives it",
+    "internal": "only inside a server's configuration",
+    "edge": "a CDN, proxy, load balancer or filter between client and application sends it",
+    "application": "the application or service sends it",
+    "client": "a client library reports it to its caller for a failure with no response",
+}
+ORIGIN = tuple(ORIGINS)
+CLASS_KEYS = ("1xx", "2xx", "3xx", "4xx", "5xx")
+REGISTRY_STATUSES = ("registered", "temporary", "unused", "obsoleted")
 CHOICE_DEFAULTS = {STANDING: "current"}  # what a left-out choice reads as (otherwise nothing)
 OPTIONAL = "?"  # a record key ending in "?" may be left out
 
@@ -59,11 +69,9 @@ FIELDS = (
           "when the code is not in the registry.",
           "[]"),
     Field("origin", ORIGIN, False,
-          "Unofficial codes: where the number comes from: `log-only` (no client receives it), "
-          "`internal` (only inside a server's configuration), `edge` (a CDN, proxy, load "
-          "balancer or filter between client and application sends it), `application` (the application or service sends it) or `client` "
-          "(a client library reports it to its caller for a failure with no response); required "
-          "when the code is not in the registry.",
+          "Unofficial codes: where the number comes from: "
+          + "; ".join(f"`{word}` ({meaning})" for word, meaning in ORIGINS.items())
+          + ". Required when the code is not in the registry.",
           ""),
     Field("standing", STANDING, False,
           "Unofficial codes: `historic` when the vendor no longer sends it, `disputed` when the "
@@ -227,7 +235,10 @@ EXAMPLE_ENTRY = "content/codes/204.md"
 def generated_blocks(root) -> dict:
     """Marker name -> text of the parts of CONTRIBUTING.md that are generated from the code."""
     example = (root / EXAMPLE_ENTRY).read_text(encoding="utf-8")
-    return {"fields": describe_fields(), "example": f"~~~~markdown\n{example}~~~~"}
+    from .facts import describe_query_words  # facts reads this module's choices
+
+    return {"fields": describe_fields(), "code-lists": describe_query_words(),
+            "example": f"~~~~markdown\n{example}~~~~"}
 
 
 def update_contributing(root):
