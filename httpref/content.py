@@ -11,8 +11,8 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from . import facts, schema
-from .model import (CLASS_KEYS, CODE_LIST, ContentError, Example, Page, Problem, RegistryEntry,
-                    Site, Spec, StatusCode, parse_spec)
+from .model import (CODE_LIST, ContentError, Example, Page, Problem, RegistryEntry, Site, Spec,
+                    StatusCode, parse_spec)
 from .reader import FileReader, suggest
 
 CODE_FILE = re.compile(r"([1-5]\d\d)\.md")
@@ -74,7 +74,7 @@ def load_classes(path: Path, root: Path, problems, links, origins) -> dict:
     text = reader.read_text(path)
     node = reader.compose(text) if text is not None else False
     kinds = {key: {"name": schema.TEXT, "summary": schema.TEXT, "description": schema.TEXT}
-             for key in CLASS_KEYS}
+             for key in schema.CLASS_KEYS}
     if not node:
         return {}
     classes = {}
@@ -84,7 +84,7 @@ def load_classes(path: Path, root: Path, problems, links, origins) -> dict:
         else:
             reader.error(reader.line_of(key_node), str(key_node.value),
                          "unknown class" + suggest(str(key_node.value), kinds))
-    for key in CLASS_KEYS:
+    for key in schema.CLASS_KEYS:
         if key not in classes:
             reader.error(1, key, "class is missing")
     return classes

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from . import facts, schema
-from .schema import CLASS_KEYS  # noqa: F401  (the model names the classes too)
 
 SHORT_LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 CODE_LIST = "codes:"  # [[codes: no-content]]: every code with the named properties

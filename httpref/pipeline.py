@@ -10,7 +10,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .content import expired_registrations, load_site
-from .model import CLASS_KEYS, ContentError
+from .model import ContentError
+from .schema import CLASS_KEYS
 from .render import fingerprint_assets, render_site
 from .write import check_output, remove_stale, write_changed, write_site
 

@@ -11,7 +11,8 @@ from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateErro
 from markupsafe import Markup
 
 from . import facts
-from .model import CLASS_KEYS, ContentError, Problem, Site, StatusCode
+from .model import ContentError, Problem, Site, StatusCode
+from .schema import CLASS_KEYS
 from .markup import Markdown, highlight_code
 
 STATUS_LABELS = {
