@@ -82,7 +82,6 @@ class ShortLinkProcessor(InlineProcessor):
             return match[0], match.start(0), match.end(0)
         return element, match.start(0), match.end(0)
 
-
     def code_list(self, words: tuple):
         """`[[codes: …]]`: a link to every matching code, as '204, 205 and 304'."""
         wrapper = etree.Element("span")
@@ -140,7 +139,7 @@ def link_signature(site) -> int:
 class Markdown:
     """One configured converter for the whole site, reset for every piece of text. Every
     conversion is checked as the browser will read it; what is wrong is kept in `problems`
-    as (text, message) until `raise_problems` names the file, line and field."""
+    as (text, converter, message) until `raise_problems` names the file, line and field."""
 
     def __init__(self, site):
         self.site = site

@@ -65,13 +65,16 @@ def render_in_parallel(site, templates: Path, assets: dict) -> list:
                                  initializer=leave_signals) as pool:
             futures = [pool.submit(render_share, share) for share in shares[1:]]
             outputs, problems = [], []
-            for render in [lambda: render_site(site, templates, assets,
-                                               skip=set(pages) - shares[0])] + \
-                    [future.result for future in futures]:
+
+            def gather(render):  # every share's problems, so the build fails once with all
                 try:
-                    outputs += render()
-                except ContentError as error:  # gather every share's problems, then fail once
-                    problems += error.problems
+                    outputs.extend(render())
+                except ContentError as error:
+                    problems.extend(error.problems)
+
+            gather(lambda: render_site(site, templates, assets, skip=set(pages) - shares[0]))
+            for future in futures:
+                gather(future.result)
             if problems:
                 raise ContentError(problems)
     finally:
