@@ -1,6 +1,7 @@
 """Fixtures: a tiny site built in tmp_path from tests/fixture plus the real templates."""
-import shutil
 import json
+import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -87,6 +88,11 @@ class PageParser(HTMLParser):
             self.title += data
         elif self._in == "script":
             self.json_ld.append(json.loads(data))
+
+
+def visible_text(html: str, between: str = "") -> str:
+    """HTML with its tags removed (replaced by `between`), as a reader sees the words."""
+    return re.sub(r"<[^>]+>", between, html)
 
 
 def parse_page(path: Path) -> PageParser:

@@ -10,7 +10,7 @@ import pytest
 from httpref import facts
 from httpref.content import load_site
 from httpref.pipeline import check_site
-from tests.conftest import REPO, problems_of
+from tests.conftest import REPO, problems_of, visible_text
 
 SITE = load_site(REPO)
 
@@ -47,7 +47,7 @@ def text_of(page: Path, heading: str) -> str:
     html = page.read_text(encoding="utf-8")
     start = html.index(heading)
     end = min(html.find(tag, start) % len(html) for tag in ("</p>", "</li>"))
-    return re.sub(r"<[^>]+>", "", html[start:end])
+    return visible_text(html[start:end])
 
 
 def test_explainer_lists_come_from_the_entries(built_site):
@@ -65,7 +65,7 @@ def test_explainer_lists_come_from_the_entries(built_site):
 
 def test_class_pages_name_current_and_retired_vendor_codes(built_site):
     text = (built_site / "5xx" / "index.html").read_text(encoding="utf-8")
-    sentence = re.sub(r"<[^>]+>", "", text[text.index("Vendors add"):])
+    sentence = visible_text(text[text.index("Vendors add"):])
     assert "530" in sentence.split("Cloudflare no longer sends")[0]
     assert "527" in sentence.split("Cloudflare no longer sends")[1][:20]
     assert "303 See Other is not a move" in re.sub(
@@ -94,7 +94,7 @@ def test_a_correction_in_one_entry_corrects_every_list(real_site, tmp_path):
 ])
 def test_quick_facts_cite_the_section_that_states_the_rule(built_site, code, cache, content):
     html = (built_site / str(code) / "index.html").read_text(encoding="utf-8")
-    facts_text = re.sub(r"<[^>]+>", "", html[html.index('id="facts"'):html.index('id="related"')])
+    facts_text = visible_text(html[html.index('id="facts"'):html.index('id="related"')])
     cache_line = facts_text[facts_text.index("Cacheable by default"):facts_text.index("Safe to retry")]
     assert f"({cache})" in cache_line
     content_line = facts_text[facts_text.index("Response content"):]
@@ -109,7 +109,7 @@ def test_205_is_framed_and_304_refreshes():
 
 def test_redirect_table_says_only_post_may_become_get(built_site):
     html = (built_site / "301" / "index.html").read_text(encoding="utf-8")
-    table = re.sub(r"<[^>]+>", "|", html[html.index("<table"):html.index("</table>")])
+    table = visible_text(html[html.index("<table"):html.index("</table>")], "|")
     assert "No: POST may become GET" not in table
     assert "Yes, but a POST may become GET" in table
     assert "Not a move" in table
@@ -139,6 +139,6 @@ def test_check_warns_when_a_temporary_registration_has_expired(caplog):
 
 
 def test_temporary_registration_dates_are_on_the_page(built_site):
-    text = re.sub(r"<[^>]+>", "", (built_site / "104" / "index.html").read_text(encoding="utf-8"))
+    text = visible_text((built_site / "104" / "index.html").read_text(encoding="utf-8"))
     assert ("registered 2024-11-13, extended 2025-09-15, expires 2026-11-13 unless renewed or "
             "made permanent") in text

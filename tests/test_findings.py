@@ -5,7 +5,7 @@ import re
 import pytest
 
 from httpref.content import load_site
-from tests.conftest import REPO
+from tests.conftest import REPO, visible_text
 
 SITE = load_site(REPO)
 
@@ -63,7 +63,7 @@ def test_retired_vendor_codes_are_labelled_historic(code):
 
 
 def test_disputed_attributions_say_so_on_the_page(built_site):
-    text = re.sub(r"<[^>]+>", "", (built_site / "218" / "index.html").read_text(encoding="utf-8"))
+    text = visible_text((built_site / "218" / "index.html").read_text(encoding="utf-8"))
     assert "Unofficial · Apache HTTP Server · disputed" in text
     assert "attributed to Apache HTTP Server (disputed)" in text
     assert "used by Apache" not in text
