@@ -12,7 +12,7 @@ from pygments.util import ClassNotFound
 
 from . import facts, schema
 from .model import (CODE_LIST, ContentError, Example, Page, Problem, RegistryEntry, Site, Spec,
-                    StatusCode, parse_spec)
+                    StatusCode, line_breaks, parse_spec)
 from .reader import FileReader, suggest
 
 CODE_FILE = re.compile(r"([1-5]\d\d)\.md")
@@ -96,7 +96,8 @@ def load_page(path: Path, root: Path, problems, links, origins) -> Page | None:
     if not parts:
         return None
     values, body, body_line = parts
-    reader.markdown("\n".join(body), body_line, "body")
+    text = "\n".join(body)
+    reader.markdown(text, line_breaks(text, body_line), "body")
     if len(values) < len(schema.PAGE_FIELDS):
         return None
     return Page(path.stem, reader.rel, values["title"], values["description"], "\n".join(body))
@@ -252,7 +253,7 @@ def read_body(reader: FileReader, lines: list, first_line: int):
         heading_line, numbered = found[section.key]
         text = "\n".join(line for _, line in numbered).strip()
         check_prose(reader, numbered, section.key)
-        reader.note_origin(text, first_text_line(numbered), section.key)
+        reader.note_origin(text, line_breaks(text, first_text_line(numbered)), section.key)
         if not text:
             reader.error(heading_line, section.key, "section is empty")
         elif "TODO" in text:
@@ -346,7 +347,8 @@ def read_examples(reader: FileReader, heading_line: int, numbered: list) -> tupl
         else:
             note = "\n".join(line for _, line in example["note"]).strip()
             if note:
-                reader.note_origin(note, first_text_line(example["note"]), "examples")
+                reader.note_origin(note, line_breaks(note, first_text_line(example["note"])),
+                                   "examples")
             result.append(Example(label, example["language"], "\n".join(example["code"]), note))
     for words, language, name in schema.REQUIRED_EXAMPLES:
         if examples and not any(any(word in ex.label for word in words) and ex.language == language

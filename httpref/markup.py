@@ -1,4 +1,5 @@
 """Markdown and syntax highlighting: the one place where content becomes trusted HTML."""
+import bisect
 import re
 import xml.etree.ElementTree as etree
 from functools import lru_cache
@@ -14,8 +15,8 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 
 from . import facts
-from .model import (CODE_LIST, CODE_REF, SHORT_LINK, ContentError, Problem, code_url, parse_spec,
-                    url_problem)
+from .model import (CODE_LIST, CODE_REF, SHORT_LINK, ContentError, Problem, code_url, line_at,
+                    parse_spec, url_problem)
 
 FORMATTER = HtmlFormatter(nowrap=True)
 # Every attribute in which a browser reads a URL.
@@ -199,18 +200,19 @@ class Markdown:
             return
         problems = set()
         for text, converter, message in self.problems:
-            places = self.site.origins.get(text) or [("templates", 1, "template")]
-            offset = self.line_of(text, converter, message)
-            problems |= {Problem(path, line + offset, field, message) for path, line, field in places}
+            places = self.site.origins.get(text) or [("templates", ((0, 1),), "template")]
+            offset = self.offset_of(text, converter, message)
+            problems |= {Problem(path, line_at(breaks, offset), field, message)
+                         for path, breaks, field in places}
         raise ContentError(problems)
 
-    def line_of(self, text: str, converter, message: str) -> int:
-        """Which line of the text brings the problem in: the first prefix that shows it."""
-        lines = text.split("\n")
-        for count in range(1, len(lines)):
-            if message in self.convert("\n".join(lines[:count]), converter)[1]:
-                return count - 1
-        return len(lines) - 1
+    def offset_of(self, text: str, converter, message: str) -> int:
+        """Where in the text the problem comes in: the shortest prefix ending at a word that,
+        rendered, shows it (a binary search: a longer prefix shows it too)."""
+        ends = [index for index, char in enumerate(text) if char in " \n"] + [len(text)]
+        first = bisect.bisect_left(ends, True, key=lambda end: message in self.convert(
+            text[:end], converter)[1])
+        return max(ends[min(first, len(ends) - 1)] - 1, 0)
 
     def page(self, text: str) -> Markup:
         """A whole prose page, its level-2 headings given anchors."""

@@ -1,5 +1,6 @@
 """The frozen model every stage shares: status codes, pages, the site, specs, problems; and
 the one place that decides a code page's URL and which URLs a page may link to."""
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -223,3 +224,14 @@ def parse_spec(text: str) -> Spec | None:
         return Spec(draft=text)
     match = RFC_REF.match(text)
     return Spec(int(match[1]), match[2] or "") if match else None
+
+
+def line_breaks(text: str, first_line: int) -> tuple:
+    """(offset, file line) at the start of every line of a text copied line for line."""
+    offsets = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
+    return tuple((offset, first_line + number) for number, offset in enumerate(offsets))
+
+
+def line_at(breaks: tuple, offset: int) -> int:
+    """The file line of a character of a text, given the text's (offset, file line) breaks."""
+    return breaks[bisect.bisect_right([start for start, _ in breaks], offset) - 1][1]

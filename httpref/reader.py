@@ -7,11 +7,14 @@ from pathlib import Path
 import yaml
 
 from . import facts, schema
-from .model import CODE_LIST, CODE_REF, SHORT_LINK, Problem, default_value, parse_spec, url_problem
+from .model import (CODE_LIST, CODE_REF, SHORT_LINK, Problem, default_value, line_at, parse_spec,
+                    url_problem)
 
 YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_FILE_BYTES = 500_000  # the longest entry is about 15 kB; anything near this is a mistake
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+# Control characters but tab and newline, the other Unicode line breaks, and a BOM past the start.
+INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 
 class FileReader:
@@ -24,6 +27,7 @@ class FileReader:
         self.origins = origins  # text that will be rendered -> [(path, first line, field)]
         self.offset = 2  # YAML marks count from 0 and front matter starts on file line 2
         self.field_lines = {}  # front-matter field -> file line of its key
+        self.source = ""  # the YAML text being read (node marks index into it)
 
     def error(self, line: int, field: str, message: str):
         self.problems.append(Problem(self.rel, line, field, message))
@@ -46,22 +50,35 @@ class FileReader:
         except UnicodeDecodeError as error:
             self.error(data[:error.start].count(b"\n") + 1, "file", "not valid UTF-8")
             return None
-        return text.removeprefix("\ufeff").replace("\r\n", "\n")
+        text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+        for number, line in enumerate(text.split("\n"), 1):
+            if match := INVISIBLE.search(line):
+                self.error(number, "file", f"invisible character {describe_char(match[0])}; "
+                                           "delete it (YAML and Markdown may read it as a line "
+                                           "break or refuse it)")
+        # A space in its place keeps every later line number right while the rest is checked.
+        return INVISIBLE.sub(" ", text)
 
     def compose(self, text: str):
-        """The YAML node tree (None for an empty document), or False after reporting an error."""
-        try:
-            return yaml.compose(text, Loader=YamlLoader)
-        except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            message = error.problem or "invalid YAML"
-            lines = text.split("\n")
-            if mark.line < len(lines) and "\t" in lines[mark.line]:
-                message = "tab character; indent YAML with spaces"
-            self.error(mark.line + self.offset, "front matter",
-                       f"invalid YAML: {message}")
-        except yaml.YAMLError as error:
-            self.error(self.offset, "front matter", f"invalid YAML: {error}")
+        """The YAML node tree (None for an empty document), or False after reporting an error.
+        After a syntax error the top-level field it sits in is set aside and the rest read
+        again, so that every other mistake in the file is still reported."""
+        lines = text.split("\n")
+        for _ in range(len(lines)):
+            self.source = "\n".join(lines)
+            try:
+                return yaml.compose(self.source, Loader=YamlLoader)
+            except yaml.MarkedYAMLError as error:
+                index, message = yaml_problem(error, lines)
+                self.error(index + self.offset, "front matter", f"invalid YAML: {message}")
+                start, end = field_block(lines, index)
+                for number, line in enumerate(lines[start:end], start + self.offset):
+                    if match := TOP_LEVEL_KEY.match(line):  # present, if unreadable
+                        self.field_lines.setdefault(match[1], number)
+                lines[start:end] = [""] * (end - start)  # blank, so the lines keep their numbers
+            except yaml.YAMLError as error:
+                self.error(self.offset, "front matter", f"invalid YAML: {error}")
+                break
         return False
 
     def read_document(self, path: Path, fields: tuple):
@@ -113,7 +130,7 @@ class FileReader:
                 if count < field.min_items and values[name] is not None:
                     self.error(line, name, f"needs at least {field.min_items} items, got {count}")
         for field in fields:
-            if field.required and field.name not in values:
+            if field.required and field.name not in self.field_lines:
                 self.error(missing_line, field.name, "required field is missing")
         return {name: value for name, value in values.items() if value is not None}
 
@@ -169,7 +186,9 @@ class FileReader:
         missing = [key for key in required if key not in {str(k.value) for k, _ in node.value}]
         for key_node, value_node in node.value:
             key = str(key_node.value)
-            if key not in keys:
+            if key in record:
+                self.error(self.line_of(key_node), f"{label}.{key}", "key given twice")
+            elif key not in keys:
                 hint = suggest(key, keys) or suggest(key, missing, cutoff=0)
                 self.error(self.line_of(key_node), f"{label}.{key}", "unknown key" + hint)
             else:
@@ -197,37 +216,56 @@ class FileReader:
         elif "TODO" in value:
             self.error(line, label, "still says TODO")
         elif rendered:
-            # A block scalar (| or >) starts on the line after its indicator.
-            self.markdown(value, line + (node.style in ("|", ">")), label)
+            self.markdown(value, self.breaks_of(node, value), label)
         return value
 
-    def markdown(self, text: str, first_line: int, label: str):
+    def breaks_of(self, node, value: str) -> tuple:
+        """(offset in value, file line) wherever the value moves to a new file line, found by
+        aligning it with its YAML source: folding, indentation and escapes make them differ."""
+        source = self.source[node.start_mark.index:node.end_mark.index]
+        line = self.line_of(node)
+        breaks, position = [(0, line)], 0
+        for offset, char in enumerate(value):
+            found = source.find(char, position) if not char.isspace() else -1
+            if found == -1 or len("".join(source[position:found].split())) > 10:
+                continue  # an escape (\u00e9) or whitespace: no anchor here
+            line += source.count("\n", position, found)
+            if line != breaks[-1][1]:
+                breaks.append((offset, line))
+            position = found + 1
+        return tuple(breaks)
+
+    def markdown(self, text: str, breaks: tuple, label: str):
         """Note where a text that will be rendered comes from, and collect its short links.
         What the rendered HTML may hold (URLs, no raw HTML) is checked on the rendered HTML
         itself, by the same Markdown reader that renders it (markup.py)."""
-        self.note_origin(text, first_line, label)
-        for number, line in enumerate(text.split("\n"), first_line):
-            self.short_links(line, number, label)
+        self.note_origin(text, breaks, label)
+        plain = CODE_SPAN.sub(lambda match: " " * len(match[0]), text)
+        for match in SHORT_LINK.finditer(plain):
+            self.short_link(match[1], line_at(breaks, match.start()), label)
 
-    def note_origin(self, text: str, first_line: int, label: str):
-        self.origins.setdefault(text, []).append((self.rel, first_line, label))
+    def note_origin(self, text: str, breaks: tuple, label: str):
+        self.origins.setdefault(text, []).append((self.rel, breaks, label))
 
     def short_links(self, line: str, number: int, label: str):
-        """Collect the [[…]] short links of one line of prose; report malformed ones."""
-        plain = CODE_SPAN.sub("", line)
-        for target in SHORT_LINK.findall(plain):
-            if CODE_REF.match(target):
-                self.links.append((self.rel, int(target), number, label))
-            elif target.startswith(CODE_LIST):
-                try:
-                    words = facts.parse_query(target.removeprefix(CODE_LIST))
-                except ValueError as error:
-                    self.error(number, label, str(error))
-                else:
-                    self.links.append((self.rel, words, number, label))
-            elif not parse_spec(target):
-                self.error(number, label, f"[[{target}]] is neither a status code such as "
-                                          f"[[404]] nor a spec such as [[RFC 9110 §15.5.5]]")
+        """Collect the [[…]] short links of one line of prose."""
+        for target in SHORT_LINK.findall(CODE_SPAN.sub("", line)):
+            self.short_link(target, number, label)
+
+    def short_link(self, target: str, number: int, label: str):
+        """Collect one [[…]] short link; report a malformed one."""
+        if CODE_REF.match(target):
+            self.links.append((self.rel, int(target), number, label))
+        elif target.startswith(CODE_LIST):
+            try:
+                words = facts.parse_query(target.removeprefix(CODE_LIST))
+            except ValueError as error:
+                self.error(number, label, str(error))
+            else:
+                self.links.append((self.rel, words, number, label))
+        elif not parse_spec(target):
+            self.error(number, label, f"[[{target}]] is neither a status code such as "
+                                      f"[[404]] nor a spec such as [[RFC 9110 §15.5.5]]")
 
 
 def suggest(word: str, choices, cutoff: float = 0.6) -> str:
@@ -244,3 +282,58 @@ def describe(node) -> str:
     return {"bool": "a boolean", "int": "a number", "float": "a number", "null": "nothing",
             "timestamp": "a date",
             "str": f"text '{node.value}'"}.get(kind, f"a {kind}")
+
+
+TOP_LEVEL_KEY = re.compile(r"([A-Za-z_][\w-]*)\s*:(?:\s|$)")
+QUOTED_START = re.compile(r"\s*(?:- )?[\w-]+:\s+[\"']")
+
+
+def yaml_problem(error, lines: list) -> tuple:
+    """(line index, message) for a YAML syntax error, in words that say how to fix it."""
+    mark = error.problem_mark or error.context_mark
+    index, problem, context = mark.line, error.problem or "", error.context or ""
+    line = lines[index] if index < len(lines) else ""
+    quote = "; put the whole value in quotes"
+    char = line[mark.column:mark.column + 1]
+    if "tab" in problem or char == "\t" and "cannot start any token" in problem:
+        return index, "a tab character; indent YAML with spaces"
+    if "mapping values are not allowed" in problem:
+        return index, "a ': ' inside a value starts a new 'field: value'" + quote
+    if "cannot start any token" in problem:
+        return index, f"a value cannot start with {char!r}" + quote
+    if "alias" in context:
+        return index, "a value that starts with '*' is read as a YAML alias" + quote
+    if "quoted scalar" in context and error.context_mark:
+        return error.context_mark.line, "this quote is never closed"
+    if "expected ':'" in problem and error.context_mark:
+        return error.context_mark.line, ("this line is not 'field: value': indent a "
+                                         "continuation line under its field, or add the ':'")
+    if "expected key" in problem and QUOTED_START.match(line):
+        return index, ("text after the closing quote; quote the whole value, with any quote "
+                       "inside it doubled ('') or escaped (\\\")")
+    if "expected key" in problem and re.match(r"\s*(?:- )?[\w-]+:\s+[\[{]", line):
+        return index, "a value that starts with '[' or '{' is read as a YAML list or mapping" + quote
+    if "expected key" in problem or "indicator" in problem:
+        return index, ("the indentation does not fit: a record's keys line up under each "
+                       "other, and each list item starts with '- ' at the same column")
+    return index, problem or context or "invalid YAML"
+
+
+def field_block(lines: list, index: int) -> tuple:
+    """(start, end) line indexes of the top-level field around a line: its key line and every
+    indented line after it."""
+    start = index
+    while start > 0 and not TOP_LEVEL_KEY.match(lines[start]):
+        start -= 1
+    if not TOP_LEVEL_KEY.match(lines[start]):
+        start = index
+    end = index + 1
+    while end < len(lines) and not TOP_LEVEL_KEY.match(lines[end]):
+        end += 1
+    return start, end
+
+
+def describe_char(char: str) -> str:
+    names = {"\r": "carriage return", "\x85": "next line (NEL)", "\u2028": "line separator",
+             "\u2029": "paragraph separator", "\ufeff": "byte order mark"}
+    return f"U+{ord(char):04X} ({names.get(char, 'control character')})"

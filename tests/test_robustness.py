@@ -51,7 +51,7 @@ BAD = {
     "invalid YAML": (replace("summary: The request worked.", "summary: [unclosed"),
                      f"{P}:4: front matter: invalid YAML:"),
     "tab indentation": (replace("  - name: Content-Type", "\t- name: Content-Type"),
-                        f"{P}:9: front matter: invalid YAML: tab character"),
+                        f"{P}:9: front matter: invalid YAML: a tab character"),
     "missing front matter": (replace("---\nphrase: OK", "phrase: OK"),
                              f"{P}:1: front matter: the file must start"),
     "unclosed front matter": (replace("---\n\n## What", "\n## What"),

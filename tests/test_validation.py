@@ -73,12 +73,54 @@ CASES = {
     "text still says TODO": (
         "retry: Yes, for safe methods such as GET.", "retry: TODO",
         [f"{P}:7: retry: still says TODO"]),
-    "unquoted colon is invalid YAML": (
-        "summary: The request worked.", "summary: Note: it worked",
-        [f"{P}:3: front matter: invalid YAML: mapping values are not allowed in this context"]),
+    "unquoted colon is invalid YAML, and the other mistakes are still listed": (
+        "summary: The request worked.\nspec: RFC 9110 §15.3.1\naliases: []\nkeywords:",
+        "summary: Note: it worked\nspec: RFC 9110 §15.3.1\naliases: []\nkeywrds:",
+        [f"{P}:3: front matter: invalid YAML: a ': ' inside a value starts a new "
+         "'field: value'; put the whole value in quotes",
+         f"{P}:6: keywrds: unknown field; did you mean 'keywords'?"]),
     "tab in YAML": (
         "  - name: Content-Type", "\t- name: Content-Type",
-        [f"{P}:9: front matter: invalid YAML: tab character; indent YAML with spaces"]),
+        [f"{P}:9: front matter: invalid YAML: a tab character; indent YAML with spaces"]),
+    "a tab inside a value does not hide the real error": (
+        "retry: Yes, for safe methods such as GET.", "retry: \"Yes,\tfor\" safe methods",
+        [f"{P}:7: front matter: invalid YAML: text after the closing quote; quote the whole "
+         "value, with any quote inside it doubled ('') or escaped (\\\")"]),
+    "value starting with a backtick": (
+        "    why: Says what the content is.", "    why: `text/html` says what it is.",
+        [f"{P}:10: front matter: invalid YAML: a value cannot start with '`'; put the whole "
+         "value in quotes"]),
+    "quote never closed": (
+        "    why: The opposite outcome for a GET.", "    why: \"The opposite outcome for a GET.",
+        [f"{P}:13: front matter: invalid YAML: this quote is never closed"]),
+    "continuation line not indented": (
+        "retry: Yes, for safe methods such as GET.", "retry: Yes, for safe methods\nsuch as GET.",
+        [f"{P}:8: front matter: invalid YAML: this line is not 'field: value': indent a "
+         "continuation line under its field, or add the ':'"]),
+    "a line of a folded value is named exactly": (
+        "    a: Yes, by default.", "    a: >\n      Yes, by default,\n      see [[RFC 9110 §15.1]]\n"
+        "      and [[299]] and [[RFC nine]].",
+        [f"{P}:25: faq[3].a: [[RFC nine]] is neither a status code such as [[404]] nor a spec "
+         "such as [[RFC 9110 §15.5.5]]",
+         f"{P}:25: faq[3].a: 299 has no page and is not in the IANA registry"]),
+    "a line of a plain multi-line value is named exactly": (
+        "    a: Yes, by default.", "    a: Yes, by default,\n      as the RFC\n      says "
+        "[there](javascript:alert(1)).",
+        [f"{P}:24: faq[3].a: the URL 'javascript:alert(1)' uses the 'javascript:' scheme; only "
+         "http, https, mailto, site-relative and #fragment URLs are allowed"]),
+    "invisible line separator keeps later lines right": (
+        "worked.\nspec: RFC 9110 §15.3.1\naliases: []\nkeywords: [success]\nretry: Yes,",
+        "\u2028worked.\nspec: RFC 9110 §15.3.1\naliases: []\nkeywords: [success]\nretry: TODO",
+        [f"{P}:3: file: invisible character U+2028 (line separator); delete it (YAML and "
+         "Markdown may read it as a line break or refuse it)",
+         f"{P}:7: retry: still says TODO"]),
+    "control character": (
+        "    why: Success without content.", "    why: Success\x07 without content.",
+        [f"{P}:15: file: invisible character U+0007 (control character); delete it (YAML and "
+         "Markdown may read it as a line break or refuse it)"]),
+    "key given twice in a record": (
+        "    why: Says what the content is.", "    why: Says what the content is.\n    why: Twice.",
+        [f"{P}:11: headers[1].why: key given twice"]),
     "no opening fence": (
         "---\nphrase: OK", "phrase: OK",
         [f"{P}:1: front matter: the file must start with a line of three dashes (---)"]),
