@@ -20,7 +20,7 @@ build: $(STAMP)
 	$(PY) build.py build
 
 check: $(STAMP)
-	$(PY) build.py check
+	$(PY) build.py check $(CODE)
 
 browser: $(STAMP)
 	$(PY) -m tests.browser --install

@@ -1,19 +1,41 @@
 #!/usr/bin/env python3
 """Command line for the HTTP status code reference: build, serve, new, check."""
 import argparse
+import importlib
 import logging
+import os
 import re
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
-from httpref.content import load_registry, registry_spec
-from httpref.model import ContentError, url_problem
-from httpref.pipeline import build_site, check_site
-from httpref.schema import scaffold
-from httpref.write import OutputError
-
 ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+
+
+def use_the_project_environment():
+    """Run under .venv's Python when started by one without the dependencies, so that
+    `python build.py …` works as the README writes it."""
+    try:
+        for module in ("httpref.pipeline", "httpref.serve"):  # between them, every dependency
+            importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        python = VENV / "bin" / "python"
+        if python.exists() and Path(sys.prefix).resolve() != VENV.resolve():
+            os.execv(python, [str(python), __file__, *sys.argv[1:]])
+        sys.exit(f"build.py needs the Python package '{error.name}', which {sys.executable} "
+                 "lacks: run `make build` once to set up .venv, then `python build.py …` again")
+
+
+use_the_project_environment()
+
+from httpref.content import load_registry, registry_spec  # noqa: E402
+from httpref.model import ContentError, url_problem  # noqa: E402
+from httpref.pipeline import build_site, check_site  # noqa: E402
+from httpref.schema import scaffold  # noqa: E402
+from httpref.write import OutputError  # noqa: E402
+
 log = logging.getLogger("httpref")
 
 
@@ -33,20 +55,40 @@ def command_build(args) -> int:
 def command_check(args) -> int:
     site = check_site(ROOT)
     log.info("Content is valid: %d codes", len(site.codes))
-    return 0
+    missing = [code for code in args.codes if code not in site.by_code]
+    if missing:
+        log.error("no content file for %s", ", ".join(map(str, missing)))
+        return 1
+    return run_examples(args.codes) if args.codes else 0
+
+
+def run_examples(codes: list) -> int:
+    """Run the given entries' code examples for real, as `make test` does for every entry."""
+    node = ROOT / "tests" / "node"
+    if not (node / "node_modules").exists():
+        log.info("Installing the pinned Express for the examples (once)…")
+        subprocess.run(["npm", "ci", "--prefix", str(node), "--no-audit", "--no-fund",
+                        "--loglevel=error"], check=True)
+    log.info("Running the examples of %s…", ", ".join(map(str, codes)))
+    command = [sys.executable, "-m", "pytest", "tests/test_examples.py", "-q", "-rs",
+               "-p", "no:cacheprovider", *(f"--code={code}" for code in codes)]
+    return subprocess.run(command, cwd=ROOT).returncode
 
 
 def command_new(args) -> int:
     path = ROOT / "content" / "codes" / f"{args.code}.md"
     if path.exists():
-        log.error("%s already exists", path.relative_to(ROOT))
+        log.error("%s already exists: edit it, watch it with `python build.py serve` at "
+                  "http://127.0.0.1:8000/%d/, and check it with `python build.py check %d`",
+                  path.relative_to(ROOT), args.code, args.code)
         return 1
     entry = load_registry(ROOT / "content" / "registry.csv").get(args.code)
     spec = registry_spec(entry.reference) if entry else None
     path.write_text(scaffold(args.code, entry.name if entry else "", str(spec or "")),
                     encoding="utf-8")
-    log.info("Wrote %s: fill in every TODO, then run `python build.py check`",
-             path.relative_to(ROOT))
+    log.info("Wrote %s: `python build.py serve` shows it as a draft at "
+             "http://127.0.0.1:8000/%d/ while you fill in every TODO; then run "
+             "`python build.py check %d`", path.relative_to(ROOT), args.code, args.code)
     return 0
 
 
@@ -85,7 +127,10 @@ def parse_args(argv):
     new = commands.add_parser("new", help="scaffold content/codes/CODE.md")
     new.add_argument("code", type=status_code)
     new.set_defaults(run=command_new)
-    check = commands.add_parser("check", help="validate all content without writing output")
+    check = commands.add_parser("check", help="validate all content without writing output; "
+                                "with codes, also run their code examples")
+    check.add_argument("codes", nargs="*", type=status_code, metavar="CODE",
+                       help="run these entries' examples for real too (needs Node and npm)")
     check.set_defaults(run=command_check)
     return parser.parse_args(argv)
 
@@ -99,7 +144,7 @@ def main(argv=None) -> int:
         print(error, file=sys.stderr)
         log.error("%d problem(s) found; nothing was written", len(error.problems))
         return 1
-    except (OutputError, OSError) as error:
+    except (OutputError, OSError, subprocess.CalledProcessError) as error:
         log.error("error: %s", error)
         return 1
     except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM as Terminated

@@ -12,19 +12,60 @@ from pygments.util import ClassNotFound
 
 from . import facts, schema
 from .model import (CODE_LIST, ContentError, Example, Page, Problem, RegistryEntry, Site, Spec,
-                    StatusCode, line_breaks, parse_spec)
+                    StatusCode, is_editor_file, line_breaks, parse_spec)
 from .reader import FileReader, suggest
 
 CODE_FILE = re.compile(r"([1-5]\d\d)\.md")
+# Page names whose URL the site gives to something else.
+RESERVED_NAMES = {**{key: f"the {key} class page" for key in schema.CLASS_KEYS},
+                  "api": "the JSON API", "static": "the stylesheet, script and icon"}
 FENCE = re.compile(r"^(```+|~~~+)\s*([^\s`]*)")
 
 
-def load_registry(path: Path) -> dict:
+REGISTRY_COLUMNS = ("code", "name", "reference", "status", "registered", "extended", "expires")
+
+
+def load_registry(path: Path, problems: list | None = None) -> dict:
+    """content/registry.csv by code; a bad row is reported as path:line (raised as a
+    ContentError when no problem list is given)."""
+    rel = f"content/{path.name}"
+    found, registry = [], {}
     with path.open(newline="", encoding="utf-8") as handle:
         rows = csv.DictReader(handle)
-        return {int(row["code"]): RegistryEntry(int(row["code"]), row["name"], row["reference"],
-                                                row["status"], row["registered"], row["extended"],
-                                                row["expires"]) for row in rows}
+        missing = [name for name in REGISTRY_COLUMNS if name not in (rows.fieldnames or ())]
+        if missing:
+            found.append(Problem(rel, 1, "header", f"missing column(s) {', '.join(missing)}; the "
+                                                   f"columns are {','.join(REGISTRY_COLUMNS)}"))
+        for row in rows if not missing else ():
+            line = rows.line_num
+            problem = registry_row_problem(row, registry)
+            if problem:
+                found.append(Problem(rel, line, *problem))
+            else:
+                code = int(row["code"])
+                registry[code] = RegistryEntry(code, *(row[name] for name in REGISTRY_COLUMNS[1:]))
+    if found and problems is None:
+        raise ContentError(found)
+    (problems if problems is not None else found).extend(found)
+    return registry
+
+
+def registry_row_problem(row: dict, registry: dict):
+    """(column, message) for a registry row that cannot be used, or None."""
+    if None in row or None in row.values():
+        return "row", f"expected {len(REGISTRY_COLUMNS)} columns: {','.join(REGISTRY_COLUMNS)}"
+    code = row["code"]
+    if not CODE_FILE.fullmatch(f"{code}.md"):
+        return "code", f"expected a status code from 100 to 599, got '{code}'"
+    if int(code) in registry:
+        return "code", f"{code} is listed twice"
+    if row["status"] not in schema.REGISTRY_STATUSES:
+        return "status", (f"expected one of {', '.join(schema.REGISTRY_STATUSES)}, got "
+                          f"'{row['status']}'")
+    for name in ("registered", "extended", "expires"):
+        if row[name] and not re.fullmatch(r"\d{4}-\d\d-\d\d", row[name]):
+            return name, f"expected a date written YYYY-MM-DD or nothing, got '{row[name]}'"
+    return None
 
 
 def expired_registrations(registry: dict, today: str) -> list:
@@ -39,24 +80,30 @@ def load_site(root: Path, base_url: str | None = None) -> Site:
     """Read and validate all content under root/content; raise ContentError listing every problem."""
     content = root / "content"
     problems, links, origins = [], [], {}
-    registry = load_registry(content / "registry.csv")
+    registry = load_registry(content / "registry.csv", problems)
     config = load_yaml_record(content / "site.yaml", root, schema.SITE_FIELDS, problems, links,
                               origins)
     if base_url:
         config["base_url"] = base_url
     config["base_url"] = config.get("base_url", "").rstrip("/")
     registry_version = (content / "registry.csv").stat().st_mtime_ns
-    codes = [entry for path in sorted((content / "codes").iterdir())
+    codes = [entry for path in source_files(content / "codes")
              if (entry := load_code_once(path, root, registry, registry_version, problems, links,
                                          origins))]
     classes = load_classes(content / "classes.yaml", root, problems, links, origins)
-    pages = tuple(entry for path in sorted((content / "pages").glob("*.md"))
+    pages = tuple(entry for path in source_files(content / "pages") if path.suffix == ".md"
                   if (entry := load_page(path, root, problems, links, origins)))
     check_links(codes, registry, links, problems)
     if problems:
         raise ContentError(problems)
     return Site(config, tuple(sorted(codes, key=lambda entry: entry.code)), classes, pages,
                 registry, tuple(links), origins)
+
+
+def source_files(folder: Path) -> list:
+    """The files and folders of a content folder that are ours: not what an editor or the
+    system leaves beside them."""
+    return sorted(path for path in folder.iterdir() if not is_editor_file(path.name))
 
 
 def load_yaml_record(path: Path, root: Path, fields, problems, links, origins) -> dict:
@@ -73,7 +120,7 @@ def load_classes(path: Path, root: Path, problems, links, origins) -> dict:
     reader.offset = 1
     text = reader.read_text(path)
     node = reader.compose(text) if text is not None else False
-    kinds = {key: {"name": schema.TEXT, "summary": schema.TEXT, "description": schema.TEXT}
+    kinds = {key: {"name": schema.PLAIN, "summary": schema.PLAIN, "description": schema.TEXT}
              for key in schema.CLASS_KEYS}
     if not node:
         return {}
@@ -92,6 +139,10 @@ def load_classes(path: Path, root: Path, problems, links, origins) -> dict:
 
 def load_page(path: Path, root: Path, problems, links, origins) -> Page | None:
     reader = FileReader(path, root, problems, links, origins)
+    taken = "a status code's page" if CODE_FILE.fullmatch(path.name) else RESERVED_NAMES.get(path.stem)
+    if taken:
+        reader.error(1, "file", f"/{path.stem}/ is the URL of {taken}; name the page after its topic")
+        return None
     parts = reader.read_document(path, schema.PAGE_FIELDS)
     if not parts:
         return None

@@ -4,6 +4,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 from . import facts, schema
 
@@ -12,6 +13,17 @@ CODE_LIST = "codes:"  # [[codes: no-content]]: every code with the named propert
 RFC_REF = re.compile(r"RFC ?(\d{3,5})(?: ?§ ?(\d+(?:\.\d+)*))?$")
 CODE_REF = re.compile(r"[1-5]\d\d$")
 DRAFT_REF = re.compile(r"draft-[a-z0-9]+(?:-[a-z0-9]+)+")
+# What editors and file managers leave beside a file: hidden files (.DS_Store, Vim's .swp,
+# Emacs's .#lock), Emacs's #autosave# and backup~, Vim's 4913 write test, JetBrains' safe-write
+# copies, Windows' Thumbs.db and desktop.ini. Never content, never published.
+EDITOR_FILE = re.compile(r"\.|#.*#$|.*~$|4913$|.*___jb_\w+___$|thumbs\.db$|desktop\.ini$",
+                         re.IGNORECASE)
+
+
+def is_editor_file(relative) -> bool:
+    """Whether any part of a path (relative to a source folder) is an editor's or the
+    system's own file."""
+    return any(EDITOR_FILE.match(part) for part in Path(relative).parts)
 
 
 @dataclass(frozen=True, order=True)
@@ -150,7 +162,7 @@ def default_value(kind):
     """What an optional field that was left out reads as."""
     if isinstance(kind, tuple):
         return schema.CHOICE_DEFAULTS.get(kind, "")
-    return "" if kind == schema.TEXT else []
+    return [] if kind == schema.TEXT_LIST or isinstance(kind, dict) else ""
 
 
 @dataclass(frozen=True)

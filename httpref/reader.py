@@ -1,5 +1,6 @@
 """One content file read: YAML nodes with their file lines, typed fields, the short links of
 its prose and where each text that will be rendered comes from."""
+import datetime
 import difflib
 import re
 from pathlib import Path
@@ -13,6 +14,11 @@ from .model import (CODE_LIST, CODE_REF, SHORT_LINK, Problem, default_value, lin
 YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_FILE_BYTES = 500_000  # the longest entry is about 15 kB; anything near this is a mistake
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+# Markdown that would show as typed where text is shown plain: short links, code, emphasis,
+# links, HTML tags and character references.
+MARKUP_IN_PLAIN = re.compile(r"\[\[[^\]]*\]\]|`[^`]*`|\*\*|__|\]\(|<[A-Za-z/!][^>]*>?|&#?\w+;"
+                             r"|(?<![\w*])\*\w[^*]*\*(?![\w*])")
 # Control characters but tab and newline, the other Unicode line breaks, and a BOM past the start.
 INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
@@ -39,6 +45,9 @@ class FileReader:
         """The file as text with a BOM removed and CRLF line endings made LF."""
         if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
             self.error(1, "file", "symbolic link leads outside content/")
+            return None
+        if path.is_dir():
+            self.error(1, "file", "a folder where a content file belongs; move it out of content/")
             return None
         data = path.read_bytes()
         if len(data) > MAX_FILE_BYTES:
@@ -139,6 +148,16 @@ class FileReader:
         line = self.line_of(node)
         if kind in (schema.TEXT, schema.RAW_TEXT):
             return self.text(node, label, rendered=kind == schema.TEXT)
+        if kind == schema.PLAIN:
+            text = self.text(node, label, rendered=False)
+            if text and (markup := MARKUP_IN_PLAIN.search(text)):
+                self.error(line, label, f"plain text, shown exactly as written (in lists, titles, "
+                                        f"meta tags and the API), so '{markup[0]}' would show as "
+                                        "typed; write it without Markdown")
+                return None
+            return text
+        if kind == schema.DATE:
+            return self.date(node, label)
         if kind == schema.URL:
             url = self.text(node, label, rendered=False)
             problem = url and (url_problem(url) or not re.match(r"https?://[^/\s]", url)
@@ -168,14 +187,14 @@ class FileReader:
         if not isinstance(node, yaml.SequenceNode):
             self.error(line, label, f"expected a list, got {describe(node)}")
             return None
-        item_kind = schema.TEXT if kind == schema.TEXT_LIST else dict(kind)
+        item_kind = schema.PLAIN if kind == schema.TEXT_LIST else dict(kind)
         items = [self.item(child, item_kind, f"{label}[{index}]")
                  for index, child in enumerate(node.value, 1)]
         return tuple(item for item in items if item is not None)
 
     def item(self, node, kind, label: str):
-        if kind == schema.TEXT:
-            return self.text(node, label)
+        if not isinstance(kind, dict):
+            return self.value(node, kind, label)
         if not isinstance(node, yaml.MappingNode):
             keys = ", ".join(kind)
             self.error(self.line_of(node), label, f"expected a record with {keys}, got {describe(node)}")
@@ -198,6 +217,23 @@ class FileReader:
         if missing or any(value is None for value in record.values()):
             return None
         return {key: record.get(key, default_value(value)) for key, value in keys.items()}
+
+    def date(self, node, label: str) -> str | None:
+        """A day as YYYY-MM-DD text; YAML reads it unquoted as a date, which is fine too."""
+        line = self.line_of(node)
+        value = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
+        try:
+            day = datetime.date.fromisoformat(value) if ISO_DAY.fullmatch(value) else None
+        except ValueError:
+            day = None
+        if day is None:
+            self.error(line, label, "expected a date written YYYY-MM-DD, got "
+                                    + (f"'{value}'" if value else describe(node)))
+        elif day > datetime.date.today():
+            self.error(line, label, f"{value} is in the future; write the day you read it")
+        else:
+            return value
+        return None
 
     def text(self, node, label: str, rendered: bool = True) -> str | None:
         line = self.line_of(node)

@@ -11,7 +11,7 @@ from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateErro
 from markupsafe import Markup
 
 from . import facts
-from .model import ContentError, Problem, Site, StatusCode
+from .model import ContentError, Problem, Site, StatusCode, is_editor_file
 from .schema import CLASS_KEYS
 from .markup import Markdown, highlight_code
 
@@ -50,7 +50,8 @@ def minify(suffix: str, data: bytes) -> bytes:
 def fingerprint_assets(static: Path) -> dict:
     """name -> (URL with a content hash, bytes), so a changed file is never served stale."""
     assets = {}
-    for path in sorted(p for p in static.rglob("*") if p.is_file()):
+    for path in sorted(p for p in static.rglob("*")
+                       if p.is_file() and not is_editor_file(p.relative_to(static))):
         data = minify(path.suffix, path.read_bytes())
         name = path.relative_to(static).as_posix()
         digest = hashlib.sha256(data).hexdigest()[:10]

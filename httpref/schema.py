@@ -4,9 +4,11 @@ Validation, the `new` scaffold and the field table in CONTRIBUTING.md all read t
 """
 from dataclasses import dataclass
 
-TEXT = "text"
+TEXT = "text"  # Markdown, with short links
+PLAIN = "plain text"  # shown exactly as written (lists, titles, meta tags, the API): no Markdown
 RAW_TEXT = "raw text"  # never rendered, so not checked as Markdown (e.g. an HTTP request)
-TEXT_LIST = "list of text"
+TEXT_LIST = "list of plain text"
+DATE = "date"  # YYYY-MM-DD, quoted or not, not in the future
 CODE = "status code"  # a code that must have a page or be registered (it is linked)
 STATUS = "status"  # any number from 100 to 599 (an expected response, never linked)
 URL = "URL"  # an absolute http(s) URL that a template prints into a link
@@ -51,13 +53,13 @@ class Field:
 
 
 FIELDS = (
-    Field("phrase", TEXT, True,
+    Field("phrase", PLAIN, True,
           "The registered name (official codes, must match the registry) or the vendor's name.",
           "TODO registered name"),
-    Field("summary", TEXT, True,
+    Field("summary", PLAIN, True,
           "One plain sentence: used in lists, the meta description and the JSON API.",
           "TODO one plain sentence a visitor understands."),
-    Field("spec", TEXT, False,
+    Field("spec", PLAIN, False,
           "Defining spec section, e.g. `RFC 9110 §15.3.3`; required for official codes and "
           "must agree with the registry's reference.",
           "RFC 9110 §TODO"),
@@ -90,7 +92,7 @@ FIELDS = (
     Field("caching", TEXT, False,
           "Caching beyond the default rule of RFC 9110 §15.1 (e.g. RFC 6585: must not be stored).",
           ""),
-    Field("headers", {"name": TEXT, "why": TEXT}, True,
+    Field("headers", {"name": PLAIN, "why": TEXT}, True,
           "Header fields that go with the code, each with why (`[]` if none is specific).",
           "\n  - name: TODO\n    why: TODO"),
     Field("related", {"code": CODE, "why": TEXT}, True,
@@ -101,7 +103,7 @@ FIELDS = (
           "Questions people really search for, with short accurate answers (Markdown).",
           "\n  - q: TODO?\n    a: TODO\n  - q: TODO?\n    a: TODO\n  - q: TODO?\n    a: TODO",
           min_items=3),
-    Field("also_used_by", {"vendor": TEXT, "phrase": TEXT, "meaning": TEXT,
+    Field("also_used_by", {"vendor": PLAIN, "phrase": PLAIN, "meaning": TEXT,
                            "standing?": STANDING}, False,
           "Other meanings vendors give the same number, each shown in its own labelled section "
           "after the main meaning; `meaning` is Markdown (who sends it, who sees it, what to do); "
@@ -115,13 +117,13 @@ FIELDS = (
           "header of the previous response.",
           "\n  - request: GET /TODO\n    status: {code}",
           min_items=1),
-    Field("not_run", {"example": TEXT, "why": TEXT}, False,
+    Field("not_run", {"example": RAW_TEXT, "why": RAW_TEXT}, False,
           "Examples the tests cannot run (by `### Label`), each with the reason they report. "
           "Keep it rare.",
           ""),
-    Field("sources", {"title": TEXT, "url": URL, "date": TEXT}, False,
-          "Vendor documentation or source code behind an unofficial code, with the date read "
-          "(`YYYY-MM-DD`); required when the code is not in the registry.",
+    Field("sources", {"title": PLAIN, "url": URL, "date": DATE}, False,
+          "Vendor documentation or source code behind an unofficial code, with the date you "
+          "read it (`2026-05-01`, quoted or not); required when the code is not in the registry.",
           "[]"),
 )
 FIELDS_BY_NAME = {field.name: field for field in FIELDS}
@@ -142,16 +144,20 @@ class Section:
 
 SECTIONS = (
     Section("meaning", "What it means",
-            "Plain language first; then the precise semantics with a spec link; then how the "
-            "code differs from its nearest neighbours."),
+            "Plain language first (what happened, in words a visitor understands); then the "
+            "precise semantics in our own words, linked to the defining spec section; then how "
+            "the code differs from its nearest neighbours."),
     Section("visitor", "Site visitor: What can I do?",
-            "2–5 short bullets a non-technical person can act on; one says whether it is "
-            "their fault.", "-", 2, 5),
+            "A bullet list of 2–5 short items a non-technical person can act on. One of them "
+            "says plainly whether it is the visitor's fault.", "-", 2, 5),
     Section("developer", "Developer: How to debug & fix",
-            "3–7 numbered, concrete debugging and fixing steps.", "1.", 3, 7),
+            "A numbered list of 3–7 concrete debugging and fixing steps for this code.",
+            "1.", 3, 7),
     Section("examples", "Code examples",
-            "One `### Label` per example, an optional note, then one fenced block with a "
-            "language; at least Node.js (Express) and Python (Flask or FastAPI)."),
+            "One `### Label` per example (`### Node.js (Express)`, `### Python (Flask)`, "
+            "`### curl`…), an optional one-line note, then one fenced code block with a language "
+            "(`js`, `python`, `go`, `bash`…). At least one Express and one Flask or FastAPI "
+            "example. Each becomes a tab."),
 )
 SECTIONS_BY_HEADING = {section.heading: section for section in SECTIONS}
 
@@ -216,29 +222,53 @@ def describe_fields() -> str:
     return "\n".join(rows)
 
 
+def describe_sections() -> str:
+    """The Markdown table of body sections for CONTRIBUTING.md."""
+    rows = ["| heading | what goes under it |", "|---|---|"]
+    rows += [f"| `## {section.heading}` | {section.help} |" for section in SECTIONS]
+    return "\n".join(rows)
+
+
+def describe_required_headers() -> str:
+    """The headers the example tests require with each code, for CONTRIBUTING.md."""
+    by_header = {}
+    for code, names in REQUIRED_HEADERS.items():
+        for name in names:
+            by_header.setdefault(name, []).append(str(code))
+    return "; ".join(f"`{name}` with {', '.join(codes)}" for name, codes in by_header.items())
+
+
 PAGE_FIELDS = (
-    Field("title", TEXT, True, "The page title.", "TODO"),
-    Field("description", TEXT, True, "One sentence for the meta description.", "TODO"),
+    Field("title", PLAIN, True, "The page title.", "TODO"),
+    Field("description", PLAIN, True, "One sentence for the meta description.", "TODO"),
 )
 
 SITE_FIELDS = (
-    Field("title", TEXT, True, "The site's name.", ""),
-    Field("description", TEXT, True, "One sentence describing the site (home page).", ""),
+    Field("title", PLAIN, True, "The site's name.", ""),
+    Field("description", PLAIN, True, "One sentence describing the site (home page).", ""),
     Field("base_url", URL, True, "Absolute URL the site is published at (canonical links, "
           "sitemap); `build --base-url` overrides it.", ""),
 )
 
 
 EXAMPLE_ENTRY = "content/codes/204.md"
+UNOFFICIAL_EXAMPLE = "content/codes/444.md"  # shown by its front matter: the body is alike
 
 
 def generated_blocks(root) -> dict:
     """Marker name -> text of the parts of CONTRIBUTING.md that are generated from the code."""
     example = (root / EXAMPLE_ENTRY).read_text(encoding="utf-8")
-    from .facts import describe_query_words  # facts reads this module's choices
+    unofficial = (root / UNOFFICIAL_EXAMPLE).read_text(encoding="utf-8")
+    front_matter = unofficial[:unofficial.index("\n---\n", 4) + 5]
+    from .facts import WITHOUT_CONTENT, describe_query_words  # facts reads this module
 
-    return {"fields": describe_fields(), "code-lists": describe_query_words(),
-            "example": f"~~~~markdown\n{example}~~~~"}
+    return {"fields": describe_fields(), "sections": describe_sections(),
+            "code-lists": describe_query_words(),
+            "required-headers": describe_required_headers() + "; and no content with "
+            + ", ".join(map(str, WITHOUT_CONTENT)) + ".",
+            "example": f"~~~~markdown\n{example}~~~~",
+            "example-unofficial-name": f"This is the front matter of `{UNOFFICIAL_EXAMPLE}`",
+            "example-unofficial": f"~~~~markdown\n{front_matter}~~~~"}
 
 
 def update_contributing(root):
@@ -248,8 +278,8 @@ def update_contributing(root):
     path = root / "CONTRIBUTING.md"
     text = path.read_text(encoding="utf-8")
     for name, block in generated_blocks(root).items():
-        text = re.sub(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)",
-                      lambda match: match[1] + block + "\n" + match[2], text, flags=re.S)
+        text = re.sub(rf"(<!-- {name}:start -->\n?).*?(\n?<!-- {name}:end -->)",
+                      lambda match: match[1] + block + match[2], text, flags=re.S)
     path.write_text(text, encoding="utf-8")
 
 

@@ -16,6 +16,11 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixture"
 
 
+def pytest_addoption(parser):
+    parser.addoption("--code", action="append", type=int, default=[], metavar="CODE",
+                     help="run only these entries' examples (`build.py check CODE` uses it)")
+
+
 def copy_site(target: Path, content: Path) -> Path:
     """A site root with the real templates, static files and registry and the given content."""
     shutil.copytree(content, target / "content")

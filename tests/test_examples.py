@@ -11,8 +11,14 @@ SITE = load_site(REPO)
 CASES = [(entry, example) for entry in SITE.codes for example in entry.examples]
 
 
-@pytest.mark.parametrize("entry, example", CASES,
-                         ids=[f"{entry.code}-{example.label}" for entry, example in CASES])
+def pytest_generate_tests(metafunc):
+    """One test per example, or only the examples of the entries given with --code."""
+    codes = metafunc.config.getoption("code")
+    cases = [(entry, example) for entry, example in CASES if not codes or entry.code in codes]
+    metafunc.parametrize("entry, example", cases,
+                         ids=[f"{entry.code}-{example.label}" for entry, example in cases])
+
+
 def test_example_runs(entry, example, tmp_path):
     reasons = {item["example"]: item["why"] for item in entry.not_run}
     if example.label in reasons:
