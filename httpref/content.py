@@ -3,6 +3,7 @@ path:line: field."""
 import csv
 import hashlib
 import re
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -76,8 +77,9 @@ def expired_registrations(registry: dict, today: str) -> list:
             for entry in registry.values() if entry.expires and entry.expires < today]
 
 
-def load_site(root: Path, base_url: str | None = None) -> Site:
-    """Read and validate all content under root/content; raise ContentError listing every problem."""
+def load_site(root: Path, base_url: str | None = None, skip=frozenset()) -> Site:
+    """Read and validate all content under root/content, less the code files in `skip`;
+    raise ContentError listing every problem."""
     content = root / "content"
     problems, links, origins = [], [], {}
     registry = load_registry(content / "registry.csv", problems)
@@ -87,7 +89,7 @@ def load_site(root: Path, base_url: str | None = None) -> Site:
         config["base_url"] = base_url
     config["base_url"] = config.get("base_url", "").rstrip("/")
     registry_version = (content / "registry.csv").stat().st_mtime_ns
-    codes = [entry for path in source_files(content / "codes")
+    codes = [entry for path in source_files(content / "codes") if path not in skip
              if (entry := load_code_once(path, root, registry, registry_version, problems, links,
                                          origins))]
     classes = load_classes(content / "classes.yaml", root, problems, links, origins)
@@ -178,6 +180,14 @@ def load_code_once(path: Path, root: Path, registry: dict, registry_version: int
 
 def load_code(path: Path, root: Path, registry: dict, problems, links, origins) -> StatusCode | None:
     """One content/codes/NNN.md file, or None after reporting its problems."""
+    count = len(problems)
+    entry = read_code(path, root, registry, problems, links, origins)
+    return entry if len(problems) == count else None
+
+
+def read_code(path: Path, root: Path, registry: dict, problems, links, origins) -> StatusCode | None:
+    """Whatever of one content/codes/NNN.md file reads, its problems reported; None when
+    nothing does."""
     reader = FileReader(path, root, problems, links, origins)
     match = CODE_FILE.fullmatch(path.name)
     if not match:
@@ -192,9 +202,34 @@ def load_code(path: Path, root: Path, registry: dict, problems, links, origins) 
     check_identity(reader, code, entry, values, body_line - 1)
     sections, examples = read_body(reader, body, body_line)
     check_runnable(reader, code, values, examples, body_line - 1, entry is not None)
-    if any(problem.path == reader.rel for problem in problems):
-        return None
     return StatusCode(code, reader.rel, values, sections, examples, entry)
+
+
+def read_draft(path: Path, root: Path, registry: dict) -> tuple:
+    """(entry, problems) of a code file that does not pass check yet, for the dev server's
+    draft page: every part that reads is shown, and every required text that is missing or
+    wrong says so where it belongs."""
+    problems = []
+    code = int(CODE_FILE.fullmatch(path.name)[1])
+    entry = read_code(path, root, registry, problems, [], {}) or StatusCode(
+        code, path.relative_to(root).as_posix(), {}, {}, (), registry.get(code))
+    said = {}
+    for problem in problems:
+        said.setdefault(re.split(r"[\[.]", problem.field)[0], []).append(problem.message)
+    values, sections = dict(entry.fields), dict(entry.sections)
+    for field in schema.FIELDS:
+        if field.kind in (schema.TEXT, schema.PLAIN) and field.name not in values and (
+                field.required or field.name in said):
+            values[field.name] = draft_mark(field.name, said.get(field.name), field.help)
+    for section in schema.SECTIONS[:-1]:  # the examples are shown as far as they read
+        if section.key not in sections:
+            sections[section.key] = draft_mark(section.heading, said.get(section.key), section.help)
+    return replace(entry, fields=values, sections=sections), problems
+
+
+def draft_mark(name: str, messages: list | None, help_text: str) -> str:
+    """What a draft page shows in place of a missing or wrong part."""
+    return f"[Draft: {name}: {'; '.join(messages) if messages else 'missing. ' + help_text}]"
 
 
 def check_identity(reader: FileReader, code: int, entry, values: dict, missing_line: int):

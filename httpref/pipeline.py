@@ -2,6 +2,7 @@
 import logging
 import multiprocessing
 import os
+import re
 import signal
 import threading
 import time
@@ -9,13 +10,14 @@ from datetime import date
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .content import expired_registrations, load_site
+from .content import CODE_FILE, expired_registrations, load_site, read_draft
 from .model import ContentError
 from .schema import CLASS_KEYS
-from .render import fingerprint_assets, render_site
+from .render import fingerprint_assets, render_draft, render_site
 from .write import check_output, remove_stale, write_changed, write_site
 
 log = logging.getLogger("httpref")
+DRAFTABLE = re.compile("content/codes/" + CODE_FILE.pattern)  # a problem path with a draft
 
 
 def check_site(root: Path, today: str | None = None):
@@ -111,24 +113,63 @@ class Builder:
         self.root, self.out = root, out
         self.site = None
         self.written = {}  # path -> bytes as last written
+        self.stamps = {}  # path -> (size, modification time) after our last write
 
     def build(self, changed=()) -> int:
-        """Rebuild after the given source paths changed (all when empty); return files written."""
+        """Rebuild after the given source paths changed (all when empty); return files written.
+        After a failure the next build renders everything: edits made meanwhile to templates
+        or static files must not be lost behind a partial one."""
         started = time.perf_counter()
-        site = load_site(self.root)
-        assets = fingerprint_assets(self.root / "static")
-        only = self.outputs_to_render(site, [Path(path) for path in changed])
-        outputs = render_site(site, self.root / "templates", assets, only)
+        try:
+            site = load_site(self.root)
+            assets = fingerprint_assets(self.root / "static")
+            only = self.outputs_to_render(site, [Path(path) for path in changed])
+            outputs = render_site(site, self.root / "templates", assets, only)
+        except BaseException:
+            self.site = None
+            raise
+        count = self.restore()
         if self.written and self.out.exists():
-            count = write_changed(outputs, self.out, self.written)
+            count += write_changed(outputs, self.out, self.written)
             if only is None:  # a full render also drops files the site no longer has
                 count += remove_stale(self.out, self.written, {path for path, _ in outputs})
         else:
             count = write_site(outputs, self.out, self.root)
             self.written = dict(outputs)
+        self.stamps = {rel: stamp(self.out / rel) for rel in self.written}
         self.site = site
         log.info("Rebuilt %d file(s) in %.0f ms", count, (time.perf_counter() - started) * 1000)
         return count
+
+    def restore(self) -> int:
+        """Rewrite the files of the last build that were changed or deleted behind our back."""
+        lost = [(rel, data) for rel, data in self.written.items()
+                if stamp(self.out / rel) != self.stamps.get(rel)]
+        count = write_changed(lost, self.out, {})
+        self.stamps.update({rel: stamp(self.out / rel) for rel, _ in lost})
+        return count
+
+    def drafts(self, problems) -> dict:
+        """URL -> page of each entry that does not pass check yet, rendered in memory beside
+        the rest of the site, never written (with the static files it links to); {} when the
+        rest does not load either."""
+        broken = {self.root / problem.path for problem in problems
+                  if DRAFTABLE.fullmatch(problem.path) and (self.root / problem.path).is_file()}
+        if not broken:
+            return {}
+        try:
+            site = load_site(self.root, skip=broken)
+            assets = fingerprint_assets(self.root / "static")
+        except ContentError:
+            return {}
+        pages = {url: data for url, data in assets.values()}  # no good build may exist yet
+        for path in sorted(broken):
+            entry, _ = read_draft(path, self.root, site.registry)
+            try:
+                pages[entry.url] = render_draft(site, self.root / "templates", assets, entry)
+            except Exception as error:  # a draft is a courtesy: the error banner still shows
+                log.warning("No draft of %s: %s", entry.source, error)
+        return pages
 
     def outputs_to_render(self, site, changed: list):
         """The output paths an edit can affect, or None for everything."""
@@ -161,6 +202,15 @@ class Builder:
             elif path == "content/classes.yaml":
                 pages |= {f"{key}/index.html" for key in CLASS_KEYS}
         return pages
+
+
+def stamp(path: Path):
+    """(size, modification time) of a file, or None when it is gone."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
 
 
 def listing(entry) -> tuple:

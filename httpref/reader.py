@@ -160,15 +160,16 @@ class FileReader:
             return self.date(node, label)
         if kind == schema.URL:
             url = self.text(node, label, rendered=False)
-            problem = url and (url_problem(url) or not re.match(r"https?://[^/\s]", url)
-                               and f"write an absolute https:// URL, not {url!r}")
+            problem = url and "TODO" not in url and (
+                url_problem(url) or not re.match(r"https?://[^/\s]", url)
+                and f"write an absolute https:// URL, not {url!r}")
             if problem:
                 self.error(line, label, problem)
                 return None
             return url
         if isinstance(kind, tuple):
             word = self.text(node, label, rendered=False)
-            if word is not None and word not in kind:
+            if word is not None and word not in kind and "TODO" not in word:
                 self.error(line, label, f"expected one of {', '.join(kind)}, got '{word}'"
                            + suggest(word, kind))
                 return None
@@ -226,7 +227,9 @@ class FileReader:
             day = datetime.date.fromisoformat(value) if ISO_DAY.fullmatch(value) else None
         except ValueError:
             day = None
-        if day is None:
+        if "TODO" in value:
+            self.error(line, label, "still says TODO")
+        elif day is None:
             self.error(line, label, "expected a date written YYYY-MM-DD, got "
                                     + (f"'{value}'" if value else describe(node)))
         elif day > datetime.date.today():

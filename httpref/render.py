@@ -164,6 +164,25 @@ def render_site(site: Site, templates: Path, assets: dict, only: set | None = No
                                str(error)) from None
 
 
+def render_draft(site: Site, templates: Path, assets: dict, entry: StatusCode) -> bytes:
+    """The page of an entry that does not pass check yet, for the dev server only: any text
+    whose Markdown has a problem is shown as typed instead of rendered."""
+    markdown = Markdown(site)
+    env = make_environment(templates, site, assets, markdown)
+    for name in ("md", "md_short", "md_inline"):
+        env.filters[name] = as_typed_if_wrong(env.filters[name], markdown)
+    return env.get_template("code.html").render(
+        url=entry.url, entry=entry, previous=None, next=None, json_ld=None).encode("utf-8")
+
+
+def as_typed_if_wrong(convert, markdown: Markdown):
+    def show(text: str) -> Markup:
+        count = len(markdown.problems)
+        html = convert(text)
+        return html if len(markdown.problems) == count else Markup("<pre>{}</pre>").format(text)
+    return show
+
+
 def template_problem(templates: Path, filename, line, message) -> ContentError:
     path = Path(filename).relative_to(templates.parent).as_posix() if filename else "templates"
     return ContentError([Problem(path, line or 1, "template", message)])

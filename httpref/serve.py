@@ -10,7 +10,7 @@ from tornado.ioloop import IOLoop
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .model import ContentError
+from .model import ContentError, is_editor_file
 from .pipeline import Builder
 
 log = logging.getLogger("httpref")
@@ -25,9 +25,11 @@ class SiteApp:
     """Serves files from the output folder, our 404.html for anything missing, and the last
     build error above every HTML page while the build is broken."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, restore=lambda: 0):
         self.out = out
         self.error = ""
+        self.drafts = {}  # URL -> page of an entry that does not pass check yet
+        self.restore = restore  # puts back built files deleted behind the server's back
 
     def __call__(self, environ, start_response):
         status, headers, body = self.respond(environ.get("PATH_INFO", "/"),
@@ -39,21 +41,34 @@ class SiteApp:
         if method not in ("GET", "HEAD"):
             return "405 Method Not Allowed", [("Allow", "GET, HEAD"),
                                               ("Content-Type", "text/plain")], b""
+        if raw_path + "/" in self.drafts:
+            return "301 Moved Permanently", [("Location", raw_path + "/")], b""
+        draft = self.drafts.get(raw_path.removesuffix("index.html"))
+        if draft and raw_path.startswith("/static/"):
+            kind = mimetypes.guess_type(raw_path)[0] or "application/octet-stream"
+            return "200 OK", [("Content-Type", kind)], b"" if method == "HEAD" else draft
+        if draft:
+            return "200 OK", HTML_HEADERS, b"" if method == "HEAD" else self.with_banner(
+                without_csp(draft), DRAFT_HEADING, self.error)
         path = self.resolve(raw_path)
+        if path is not None and not path.exists() and self.restore():
+            log.info("Put back built files deleted behind the server's back")
         if path is not None and path.is_dir():
             if not raw_path.endswith("/"):
                 return "301 Moved Permanently", [("Location", raw_path + "/")], b""
             path = path / "index.html"
+            if not path.exists() and self.restore():
+                log.info("Put back built files deleted behind the server's back")
         if path is None or not path.is_file():
             status, path = "404 Not Found", self.out / "404.html"
-            if not path.is_file():
-                return status, [("Content-Type", "text/plain")], b"Not found"
         else:
             status = "200 OK"
-        body = path.read_bytes()
+        body = path.read_bytes() if path.is_file() else EMPTY_PAGE  # before any good build
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        if kind == "text/html":
-            body = self.with_error(without_csp(body))
+        if kind == "text/html" and self.error:
+            body = self.with_banner(without_csp(body), ERROR_HEADING, self.error)
+        elif kind == "text/html":
+            body = without_csp(body)
         if kind.startswith("text/") or kind.endswith(("json", "xml", "javascript")):
             kind += "; charset=utf-8"
         headers = [("Content-Type", kind), ("Cache-Control", "no-store")]
@@ -67,19 +82,24 @@ class SiteApp:
         candidate = (root / raw_path.lstrip("/")).resolve()
         return candidate if candidate.is_relative_to(root) else None
 
-    def with_error(self, body: bytes) -> bytes:
-        """Put the last build error at the top of the page, for the maintainer to see."""
-        if not self.error:
-            return body
+    @staticmethod
+    def with_banner(body: bytes, heading: str, text: str) -> bytes:
+        """Put a message for the maintainer at the top of the page."""
         banner = (
             '<div role="alert" style="background:#8b0000;color:#fff;padding:1rem;'
             'font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap">'
-            "<strong>Build failed; showing the last good site.</strong>\n"
-            f"{html.escape(self.error)}</div>"
+            f"<strong>{html.escape(heading)}</strong>\n{html.escape(text)}</div>"
         ).encode()
         start = body.find(b"<body")
         end = body.find(b">", start) + 1 if start != -1 else 0
         return body[:end] + banner + body[end:]
+
+
+ERROR_HEADING = "Build failed; showing the last good site."
+DRAFT_HEADING = ("Draft: this entry does not pass `python build.py check` yet, so only the dev "
+                 "server shows it, never a build. [Draft: …] marks what is missing or wrong.")
+EMPTY_PAGE = b'<!doctype html>\n<html lang="en"><meta charset="utf-8"><title>Build failed</title><body></body></html>'
+HTML_HEADERS = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")]
 
 
 def without_csp(body: bytes) -> bytes:
@@ -90,18 +110,20 @@ def without_csp(body: bytes) -> bytes:
 
 
 def rebuild(builder: Builder, app: SiteApp, changed=()) -> bool:
-    """Build once; remember the error for the browser instead of raising it."""
+    """Build once; remember the error, and drafts of the entries that cause it, for the
+    browser instead of raising it."""
     try:
         builder.build(changed)
     except ContentError as error:
         app.error = str(error)
+        app.drafts = builder.drafts(error.problems)
         log.error("Build failed:\n%s", error)
         return False
     except Exception as error:  # any other failure must not stop the server either
-        app.error = f"{type(error).__name__}: {error}"
+        app.error, app.drafts = f"{type(error).__name__}: {error}", {}
         log.exception("Build failed")
         return False
-    app.error = ""
+    app.error, app.drafts = "", {}
     return True
 
 
@@ -151,12 +173,15 @@ def serve(root: Path, out: Path, host: str = "127.0.0.1", port: int = 8000):
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
 
-    app = SiteApp(out)
     builder = Builder(root, out)
+    app = SiteApp(out, builder.restore)
     rebuild(builder, app)
 
     def on_change(changed):
-        rebuild(builder, app, [path for path in changed if not Path(path).name.startswith(".")])
+        ours = [path for path in changed if not is_editor_file(Path(path).relative_to(root))]
+        if not ours:
+            return  # a swap file, a backup, .DS_Store: nothing to rebuild
+        rebuild(builder, app, ours)
         # Reload directly: livereload's own path ignores changes for 3 s after a reload.
         LiveReloadHandler.reload_waiters()
 

@@ -1,5 +1,7 @@
 """The dev server for real, over loopback: serving, 404, traversal, rebuild, reload and errors."""
 import http.client
+import re
+import shutil
 import socket
 import threading
 import os
@@ -98,12 +100,17 @@ def test_broken_content_shows_the_error_and_keeps_the_last_good_site(server):
     path = site / "content" / "codes" / "200.md"
     good = path.read_text()
     path.write_text(good.replace("phrase: OK", "phrase: No", 1))
-    assert wait_for(lambda: "Build failed" in get(port, "/200/")[2])
-    status, _, body = get(port, "/200/")
+    assert wait_for(lambda: "Build failed" in get(port, "/201/")[2])
+    status, _, body = get(port, "/201/")
     assert status == 200 and "content/codes/200.md:2: phrase: expected text, got a boolean" in body
-    assert "<h1><span" in body, "the last good page is still served below the error"
+    assert "<h1><span class=\"num\">201</span> Created</h1>" in body, \
+        "the last good page is still served below the error"
+    status, _, body = get(port, "/200/")  # the broken entry is a draft of what it says now
+    assert status == 200 and "Draft: this entry does not pass" in body
+    assert "[Draft: phrase: expected text, got a boolean" in body
     path.write_text(good)
-    assert wait_for(lambda: "Build failed" not in get(port, "/200/")[2])
+    assert wait_for(lambda: "Build failed" not in get(port, "/201/")[2])
+    assert "Draft" not in get(port, "/200/")[2]
     assert process.poll() is None
 
 
@@ -133,10 +140,87 @@ def test_rebuild_reports_errors_to_the_app_and_recovers(fixture_site, tmp_path):
     page.write_text(good.replace("phrase: OK", "phrase: No"))
     assert rebuild(builder, app, [str(page)]) is False
     assert app.error.startswith("content/codes/200.md:2: phrase:")
-    status, _, body = app.respond("/200/", "GET")
+    status, _, body = app.respond("/", "GET")
     assert status == "200 OK" and b"Build failed; showing the last good site." in body
+    status, _, body = app.respond("/200/", "GET")  # the broken entry itself: its draft
+    assert status == "200 OK" and b"Draft: this entry does not pass" in body
     page.write_text(good)
-    assert rebuild(builder, app, [str(page)]) is True and app.error == ""
+    assert rebuild(builder, app, [str(page)]) is True and app.error == "" and app.drafts == {}
+
+
+def test_a_new_entry_is_a_marked_draft_in_the_dev_server_and_never_built(fixture_site, tmp_path):
+    out = tmp_path / "out"
+    assert subprocess.run([sys.executable, "build.py", "new", "299"], cwd=fixture_site,
+                          capture_output=True).returncode == 0
+    path = fixture_site / "content" / "codes" / "299.md"
+    text = path.read_text().replace("phrase: TODO the vendor's name for it", "phrase: Drafty")
+    path.write_text(text.replace("summary: TODO one plain sentence a visitor understands.\n", ""))
+    app, builder = SiteApp(out), Builder(fixture_site, out)
+    assert rebuild(builder, app) is False  # a cold start: no good build yet
+    status, headers, body = app.respond("/299/", "GET")
+    assert status == "200 OK" and headers[0] == ("Content-Type", "text/html; charset=utf-8")
+    page = body.decode()
+    assert "Draft: this entry does not pass `python build.py check` yet" in page
+    assert "<h1><span class=\"num\">299</span> Drafty</h1>" in page
+    assert "[Draft: summary: required field is missing]" in page
+    assert "[Draft: What it means:" not in page  # the scaffold has the section, with a TODO
+    assert "content/codes/299.md:" in page and "summary: required field is missing" in page
+    style = re.search(r'href="(/static/style\.\w+\.css)"', page)[1]
+    assert app.respond(style, "GET")[0] == "200 OK"  # styled although nothing was ever built
+    status, _, body = app.respond("/", "GET")  # everything else: the error, not a bare 404
+    assert b"Build failed" in body and b"content/codes/299.md" in body
+    assert app.respond("/299", "GET")[:2] == ("301 Moved Permanently", [("Location", "/299/")])
+    with pytest.raises(ContentError):
+        build_site(fixture_site, tmp_path / "built")
+    assert not (tmp_path / "built").exists() and not (out / "299").exists()
+
+
+def test_a_draft_shows_wrong_markdown_as_typed(fixture_site, tmp_path):
+    page = fixture_site / "content" / "codes" / "200.md"
+    page.write_text(page.read_text().replace("phrase: OK", "phrase: No").replace(
+        "worked. See", "worked. [Click](javascript:alert(1)) See"))
+    app, builder = SiteApp(tmp_path / "out"), Builder(fixture_site, tmp_path / "out")
+    rebuild(builder, app)
+    body = app.respond("/200/", "GET")[2].decode()
+    assert "<pre>The request worked. [Click](javascript:alert(1)) See" in body
+    assert 'href="javascript' not in body
+
+
+def test_after_a_failed_build_template_and_static_edits_are_applied(fixture_site, tmp_path):
+    out = tmp_path / "out"
+    app, builder = SiteApp(out), Builder(fixture_site, out)
+    rebuild(builder, app)
+    page = fixture_site / "content" / "codes" / "200.md"
+    good = page.read_text()
+    page.write_text(good.replace("phrase: OK", "phrase: No"))
+    assert rebuild(builder, app, [str(page)]) is False
+    template = fixture_site / "templates" / "base.html"
+    template.write_text(template.read_text().replace("<footer", "<!-- edited --><footer"))
+    assert rebuild(builder, app, [str(template)]) is False  # still broken: nothing written
+    (fixture_site / "static" / "style.css").write_text("body{color:red}")
+    assert rebuild(builder, app, [str(fixture_site / "static" / "style.css")]) is False
+    page.write_text(good)
+    assert rebuild(builder, app, [str(page)]) is True  # only the entry changed, this time
+    assert "<!-- edited -->" in (out / "index.html").read_text()
+    assert "<!-- edited -->" in (out / "404" / "index.html").read_text()
+    styles = list((out / "static").glob("style.*.css"))
+    assert [path.read_text() for path in styles] == ["body{color:red}"]
+
+
+def test_built_files_deleted_or_changed_behind_its_back_come_back(fixture_site, tmp_path):
+    out = tmp_path / "out"
+    builder = Builder(fixture_site, out)
+    app = SiteApp(out, builder.restore)
+    rebuild(builder, app)
+    built = snapshot(out)
+    (out / "404" / "index.html").unlink()
+    assert app.respond("/404/", "GET")[0] == "200 OK"  # restored on the request
+    shutil.rmtree(out / "200")
+    (out / "index.html").write_text("edited by hand")
+    page = fixture_site / "content" / "codes" / "404.md"
+    page.write_text(page.read_text() + "\n")
+    rebuild(builder, app, [str(page)])
+    assert snapshot(out) == built
 
 
 @pytest.mark.parametrize("edit", [
