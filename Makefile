@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 NODE_TOOLS := tests/node/node_modules/.package-lock.json
 
-.PHONY: serve build check test browser screenshots bench loc clean
+.PHONY: serve build check test mutants browser screenshots bench loc clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ $(NODE_TOOLS): tests/node/package-lock.json
 
 test: $(STAMP) browser $(NODE_TOOLS)
 	$(PY) -m pytest
+
+mutants: $(STAMP) browser $(NODE_TOOLS)
+	$(PY) -m tests.mutants
 
 screenshots: $(STAMP) browser
 	$(PY) -m tests.screenshots

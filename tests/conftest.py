@@ -100,6 +100,72 @@ def visible_text(html: str, between: str = "") -> str:
     return re.sub(r"<[^>]+>", between, html)
 
 
+# Attributes in which a browser reads a URL, and the only schemes a page may link with.
+URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "poster", "cite", "data",
+                  "background", "ping", "longdesc", "usemap", "manifest", "xlink:href",
+                  "codebase", "archive", "icon"}
+SAFE_SCHEMES = {"http", "https", "mailto"}
+EMBEDDING_TAGS = {"iframe", "frame", "object", "embed", "applet", "base"}
+
+
+def url_scheme(url: str) -> str:
+    """The scheme a browser reads in an attribute value (entities already decoded), or '' for a
+    relative URL: the URL Standard removes tabs and newlines and strips C0 controls and spaces
+    first, and schemes are case-insensitive."""
+    cleaned = re.sub(r"[\t\n\r]", "", url).strip("".join(map(chr, range(0x21))))
+    match = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", cleaned)
+    return match[1].lower() if match else ""
+
+
+class ScriptSurface(HTMLParser):
+    """Everything in a page through which script could run, as a browser parses it."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.found, self._script = [], None
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}=...>: an event handler attribute")
+            if name in URL_ATTRIBUTES and value:
+                urls = [part.strip().split(" ")[0] for part in value.split(",")] \
+                    if name == "srcset" else [value]
+                self.found += [f"<{tag} {name}={url!r}>: the {url_scheme(url)}: scheme"
+                               for url in urls if url_scheme(url) not in SAFE_SCHEMES | {""}]
+        named = dict(attrs)
+        if tag in EMBEDDING_TAGS:
+            self.found.append(f"<{tag}>: embeds or re-bases content")
+        if tag == "meta" and (named.get("http-equiv") or "").lower() == "refresh":
+            self.found.append("<meta http-equiv=refresh>")
+        if tag == "script":
+            kind = (named.get("type") or "").lower()
+            if kind == "application/ld+json" and "src" not in named:
+                self._script = "data"
+            elif (named.get("src") or "").startswith("/static/") and kind in ("", "module"):
+                self._script = "file"
+            else:
+                self.found.append(f"<script {named}>: not our file nor JSON-LD")
+                self._script = "other"
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._script = None
+
+    def handle_data(self, data):
+        if self._script == "file" and data.strip():
+            self.found.append(f"<script src=...> with inline code {data[:40]!r}")
+
+
+def unsafe_markup(html: str) -> list[str]:
+    """Why a page could run script other than our one file, or [] (JSON-LD is data)."""
+    return ScriptSurface(html).found
+
+
 def parse_page(path: Path) -> PageParser:
     return PageParser(path.read_text(encoding="utf-8"))
 

@@ -59,6 +59,20 @@ ATTACKS = {
                                   "'javascript:alert(1)'"),
     "with a title": (MEANING, '[x](javascript:alert(1) "title")', 30, "meaning",
                      "'javascript:alert(1)'"),
+    "upper case": (MEANING, "[x](JAVASCRIPT:alert(1))", 30, "meaning", "'JAVASCRIPT:alert(1)'"),
+    "capitalised": (MEANING, "[x](JavaScript:alert(1))", 30, "meaning", "'JavaScript:alert(1)'"),
+    "entity inside the word": (MEANING, "[x](jav&#x61;script:alert(1))", 30, "meaning",
+                               "'javascript:alert(1)'"),
+    "tab entity inside an upper-case scheme": (MEANING, "[x](JAVA&#9;SCRIPT:alert(1))", 30,
+                                               "meaning", "'JAVA\\tSCRIPT:alert(1)'"),
+    "newline inside the scheme": (MEANING, "[x](java\nscript:alert(1))", 31, "meaning",
+                                  "'java\\nscript:alert(1)'"),
+    "in a retry note": ("retry: Yes, for safe methods such as GET.",
+                        "retry: See [x](javascript:alert(1)).", 7, "retry",
+                        "'javascript:alert(1)'"),
+    "in a related code's why": ("why: The opposite outcome for a GET.",
+                                "why: See [x](javascript:alert(1)).", 13, "related[1].why",
+                                "'javascript:alert(1)'"),
     "protocol-relative": (MEANING, "[x](//evil.example/)", 30, "meaning", "'//evil.example/'"),
     "backslashes": (MEANING, "[x](\\\\\\\\evil.example/)", 30, "meaning", None),
 }
@@ -117,6 +131,42 @@ def test_source_url_must_be_absolute_https(fixture_site):
     "[x](&#106avascript:alert(1))",
 ])
 def test_safe_links_pass(fixture_site, text):
+    edit(fixture_site, MEANING, text)
+    assert problems_of(fixture_site) == []
+
+
+RAW = "raw HTML is not allowed; write Markdown"
+NEITHER = "is neither a status code such as [[404]] nor a spec such as [[RFC 9110 §15.5.5]]"
+# (the text that replaces the meaning, the one problem `check` reports)
+INJECTIONS = {
+    "script element": ("<script>alert(1)</script>", f"{P}:30: meaning: {RAW}"),
+    "script block over several lines": ("Fine.\n\n<script>\nalert(1)\n</script>",
+                                        f"{P}:32: meaning: {RAW}"),
+    "onerror attribute": ("<img src=x onerror=alert(1)>", f"{P}:30: meaning: {RAW}"),
+    "onclick on a block element": ('<div onclick="alert(1)">x</div>', f"{P}:30: meaning: {RAW}"),
+    "iframe mid-sentence": ("See <iframe src=/></iframe> here.", f"{P}:30: meaning: {RAW}"),
+    "autolink with a script scheme": ("<javascript:alert(1)>", f"{P}:30: meaning: {RAW}"),
+    "short link label with a scheme": ("[[javascript:alert(1)]]",
+                                       f"{P}:30: meaning: [[javascript:alert(1)]] {NEITHER}"),
+    "short link label breaking out of an attribute": (
+        '[[404" onclick="alert(1)]]', f'{P}:30: meaning: [[404" onclick="alert(1)]] {NEITHER}'),
+}
+
+
+@pytest.mark.parametrize("text, problem", INJECTIONS.values(), ids=INJECTIONS.keys())
+def test_script_in_content_is_refused_with_file_line_and_field(fixture_site, text, problem):
+    """Raw HTML (inline or as a block, with or without a handler) and a short link to anything
+    but a code or a spec are refused, each with its path:line: field."""
+    edit(fixture_site, MEANING, text)
+    assert problems_of(fixture_site) == [problem]
+
+
+@pytest.mark.parametrize("text", ["[spec](HTTPS://www.rfc-editor.org/rfc/rfc9110.html)",
+                                  "[mail](Mailto:webmaster@example.com)",
+                                  "[x](Http://example.org/)"], ids=["HTTPS", "Mailto", "Http"])
+def test_safe_schemes_pass_in_any_case(fixture_site, text):
+    """A browser reads a scheme case-insensitively (URL Standard), so HTTPS:// and Mailto: are
+    the safe schemes they look like and pass."""
     edit(fixture_site, MEANING, text)
     assert problems_of(fixture_site) == []
 

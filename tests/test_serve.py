@@ -1,4 +1,5 @@
 """The dev server for real, over loopback: serving, 404, traversal, rebuild, reload and errors."""
+import hashlib
 import http.client
 import re
 import shutil
@@ -15,6 +16,7 @@ from playwright.sync_api import sync_playwright
 from httpref.model import ContentError
 from httpref.pipeline import Builder, build_site
 from httpref.serve import SiteApp, rebuild, watch_paths
+from httpref.write import write_changed, write_site
 from tests.browser import launch_options
 from tests.conftest import REPO, free_port, snapshot
 
@@ -288,6 +290,58 @@ def test_rapid_edits_leave_it_serving_the_right_site(server):
         "a request saw a missing or half-written page"
     assert "Build failed" not in get(port, "/200/")[2]
     assert rss_kib(process.pid) - memory_before < 60_000, "memory grows with every rebuild"
+
+
+READER = """
+import hashlib, sys
+from pathlib import Path
+out, stop, whole, names = Path(sys.argv[1]), Path(sys.argv[2]), set(sys.argv[3].split(",")), \\
+    sys.argv[4].split(",")
+reads = partial = missing = 0
+print("ready", flush=True)
+while not stop.exists():
+    for name in names:
+        try:
+            data = (out / name).read_bytes()
+        except FileNotFoundError:  # a reader that looked up the folder just before a swap
+            missing += 1  # can find the old tree being removed: no page, but never half of one
+            continue
+        reads += 1
+        partial += hashlib.sha256(data).hexdigest() not in whole
+print(reads, partial, missing, flush=True)
+"""
+
+
+def test_readers_never_see_a_partly_written_page(tmp_path):
+    """While the real writers rewrite pages again and again (write_changed file by file, as
+    the dev server does, and write_site swapping in a whole tree, as a build does), a reader
+    in another process, reading the files in a tight loop, only ever gets a whole page: the
+    old one or the new one, never an empty file or a prefix."""
+    root, out, stop = tmp_path / "project", tmp_path / "out", tmp_path / "stop"
+    root.mkdir()
+    names = ["index.html", "200/index.html"]
+    # Pages of a few MB, so that writing one takes long enough for a reader to land inside.
+    old, new = ([(name, f"<!doctype html><title>{mark} {name}</title>".encode()
+                  + mark.encode() * 3_000_000 + b"</html>\n") for name in names]
+                for mark in ("a", "b"))
+    whole = {hashlib.sha256(data).hexdigest() for _, data in old + new}
+    write_site(old, out, root)
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(out), str(stop), ",".join(whole),
+                               ",".join(names)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline() == "ready\n"
+        deadline, rounds = time.monotonic() + 1.0, 0
+        while time.monotonic() < deadline or rounds < 10:
+            assert write_changed(new, out, dict(old)) == len(names)  # old -> new, in place
+            write_site(old, out, root)  # new -> old, a whole tree swapped in
+            rounds += 1
+    finally:
+        stop.touch()
+        result = reader.communicate(timeout=30)[0]
+    reads, partial, missing = map(int, result.split())
+    assert reads > 50, "the reader hardly ran"
+    assert partial == 0, (f"{partial} of {reads} reads got part of a page ({rounds} rewrites, "
+                          f"{missing} reads found no file)")
 
 
 @pytest.mark.parametrize("raw", [b"GARBAGE\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n",

@@ -186,20 +186,61 @@ def test_redirect_pages_compare_the_five_redirects(built_site):
             assert 'class="compare"' not in html
 
 
+def run_python(script: str, *args) -> subprocess.CompletedProcess:
+    """Run code in a fresh single-threaded process, as the command line runs a build."""
+    return subprocess.run([sys.executable, "-c", script, *map(str, args)], capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120)
+
+
+PARALLEL = """
+import os, sys
+from pathlib import Path
+import httpref.pipeline as pipeline
+from httpref.content import load_site
+from httpref.render import fingerprint_assets, render_site
+root = Path(sys.argv[1])
+os.cpu_count = lambda: 2  # two workers on any machine, a single core included
+site = load_site(root); assets = fingerprint_assets(root / "static")
+serial = render_site(site, root / "templates", assets)
+real = pipeline.render_site
+def render_site_noting_the_process(*args, **options):
+    return real(*args, **options) + [(f"pid/{os.getpid()}", b"")]
+pipeline.render_site = render_site_noting_the_process
+parallel = pipeline.render_in_parallel(site, root / "templates", assets)
+processes = [path for path, _ in parallel if path.startswith("pid/")]
+assert len(set(processes)) == 2, f"rendered in {len(set(processes))} process(es), not 2"
+parallel = [item for item in parallel if not item[0].startswith("pid/")]
+assert len(parallel) == len(serial), (len(parallel), len(serial))
+assert dict(parallel) == dict(serial)
+"""
+
+
 def test_parallel_rendering_gives_the_same_files_as_serial():
-    """Run in a fresh single-threaded process, as the command line does."""
-    if (os.cpu_count() or 1) < 2:
-        pytest.skip("one core: builds render serially")
-    script = (
-        "import sys; from pathlib import Path; root = Path(sys.argv[1])\n"
-        "from httpref.content import load_site\n"
-        "from httpref.pipeline import parallel_workers, render_in_parallel\n"
-        "from httpref.render import fingerprint_assets, render_site\n"
-        "site = load_site(root); assets = fingerprint_assets(root / 'static')\n"
-        "assert parallel_workers() >= 2, 'this machine renders serially'\n"
-        "serial = dict(render_site(site, root / 'templates', assets))\n"
-        "parallel = render_in_parallel(site, root / 'templates', assets)\n"
-        "assert len(parallel) == len(serial) and dict(parallel) == serial\n")
-    result = subprocess.run([sys.executable, "-c", script, str(REPO)], capture_output=True,
-                            text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    """With two workers (forced, so this runs on one core too) the pages are rendered in two
+    processes and give exactly the files, each once, that one process renders."""
+    result = run_python(PARALLEL, REPO)
+    assert result.returncode == 0, result.stderr
+
+
+WORKERS = """
+import os, threading
+import httpref.pipeline as pipeline
+for cores, expected in ((None, 1), (1, 1), (2, 2), (3, 3), (4, 4), (16, 4)):
+    os.cpu_count = lambda: cores
+    assert pipeline.parallel_workers() == expected, (cores, pipeline.parallel_workers())
+stop = threading.Event()
+thread = threading.Thread(target=stop.wait)
+thread.start()
+try:
+    assert pipeline.parallel_workers() == 1, "it would fork while another thread runs"
+finally:
+    stop.set()
+    thread.join()
+"""
+
+
+def test_render_workers_follow_the_cores_and_never_fork_beside_a_thread():
+    """One worker per core up to four, and only one while another thread runs (the dev
+    server): forking a threaded process is unsafe."""
+    result = run_python(WORKERS)
     assert result.returncode == 0, result.stderr

@@ -189,6 +189,13 @@ CASES = {
     "too few developer steps": (
         "3. Check the headers.\n", "",
         [f"{P}:37: developer: needs 3–7 numbered steps, found 2"]),
+    "too many visitor bullets": (
+        "- It is nobody's fault.\n", "- It is nobody's fault.\n- Three.\n- Four.\n- Five.\n- Six.\n",
+        [f"{P}:32: visitor: needs 2–5 bullets, found 6"]),
+    "too many developer steps": (
+        "3. Check the headers.\n", "3. Check the headers.\n4. Four.\n5. Five.\n6. Six.\n"
+                                  "7. Seven.\n8. Eight.\n",
+        [f"{P}:37: developer: needs 3–7 numbered steps, found 8"]),
     "missing required example": (
         "### Python (Flask)", "### Python (Django)",
         [f"{P}:43: examples: needs a Python (Flask or FastAPI) example"]),
@@ -213,6 +220,15 @@ def test_rule(fixture_site, old, new, expected):
 def sort_key(message):
     path, line, rest = message.split(":", 2)
     return path, int(line), rest
+
+
+def test_the_most_bullets_and_steps_allowed_pass(fixture_site):
+    """The upper bounds are inclusive: 5 visitor bullets and 7 developer steps are fine."""
+    edit(fixture_site, "- It is nobody's fault.\n",
+         "- It is nobody's fault.\n- Three.\n- Four.\n- Five.\n")
+    edit(fixture_site, "3. Check the headers.\n",
+         "3. Check the headers.\n4. Four.\n5. Five.\n6. Six.\n7. Seven.\n")
+    assert problems_of(fixture_site) == []
 
 
 def test_requests_are_raw_text_not_markdown(fixture_site):

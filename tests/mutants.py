@@ -1,0 +1,252 @@
+"""Prove the tests can fail: plant realistic one-line bugs in the engine (and templates), one
+at a time, in a copy of the repository, and run the tests that must catch each.
+
+    python -m tests.mutants            # every mutant
+    python -m tests.mutants NAME…      # only these
+    python -m tests.mutants --list     # names, files and tests
+    python -m tests.mutants --why …    # also the failure that caught each
+
+The tests are first run once on an unchanged copy: a mutant counts as caught only when tests
+that pass without it fail with it. Prints one line per mutant, `caught` or `MISSED`, with the
+time it took; exits with 1 if any is missed.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+NODE_MODULES = Path("tests/node/node_modules")  # untracked; linked into each copy
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    file: str
+    old: str  # must occur exactly once in the file
+    new: str
+    tests: tuple  # pytest arguments: node ids, or "-k", "expression"
+
+
+G = "tests/test_guarantees.py::"
+V = "tests/test_validation.py::"
+S = "tests/test_content_safety.py::"
+
+MUTANTS = (
+    # Validation: the upper bounds of the body's lists.
+    Mutant("visitor-max-unchecked", "httpref/content.py",
+           "<= len(items) <= section.max_items:", "<= len(items):",
+           (V + "test_rule[too many visitor bullets]", V + "test_rule[too many developer steps]")),
+    Mutant("list-max-off-by-one", "httpref/content.py",
+           "<= len(items) <= section.max_items:", "<= len(items) < section.max_items:",
+           (V + "test_the_most_bullets_and_steps_allowed_pass",)),
+    Mutant("developer-max-eight", "httpref/schema.py", '"1.", 3, 7)', '"1.", 3, 8)',
+           (V + "test_rule[too many developer steps]",)),
+    Mutant("min-items-off-by-one", "httpref/reader.py",
+           "if count < field.min_items and", "if count < field.min_items - 1 and",
+           (V + "test_rule[too few related codes]",)),
+    # URLs as the browser reads them.
+    Mutant("scheme-case-sensitive", "httpref/model.py",
+           "scheme[1].lower() not in SAFE_SCHEMES", "scheme[1] not in SAFE_SCHEMES",
+           (S + "test_safe_schemes_pass_in_any_case",)),
+    Mutant("scheme-lower-case-only", "httpref/model.py",
+           'r"([A-Za-z][A-Za-z0-9+.-]*):"', 'r"([a-z][a-z0-9+.-]*):"',
+           (S + "test_script_url_is_refused_with_file_line_and_field[upper case]",)),
+    Mutant("img-src-unchecked", "httpref/markup.py",
+           'frozenset({"href", "src", "srcset",', 'frozenset({"href", "srcset",',
+           (S + "test_script_url_is_refused_with_file_line_and_field[image]",)),
+    Mutant("raw-html-blocks-kept", "httpref/markup.py",
+           'md.preprocessors.deregister("html_block")', 'pass',
+           (S + "test_script_in_content_is_refused_with_file_line_and_field",)),
+    Mutant("raw-html-inline-kept", "httpref/markup.py",
+           'md.inlinePatterns.register(RawHtmlProcessor(self.found), "html", 90)', 'pass',
+           (S + "test_script_in_content_is_refused_with_file_line_and_field",)),
+    # Escaping: what the golden fixture alone used to catch.
+    Mutant("autoescape-off", "httpref/render.py",
+           'autoescape=select_autoescape(["html", "xml"]),', "autoescape=False,",
+           (G + "test_text_with_quotes_ampersands_and_angle_brackets_reads_back_exactly",)),
+    Mutant("json-ld-lt-unescaped", "httpref/render.py",
+           'text.replace("<", "\\\\u003c").', "text.",
+           (G + "test_text_with_quotes_ampersands_and_angle_brackets_reads_back_exactly",)),
+    # Protocol facts, checked against the RFCs' own lists.
+    Mutant("heuristic-without-414", "httpref/facts.py", "410, 414, 501)", "410, 501)",
+           (G + "test_cacheable_by_default_is_rfc_9110s_list",)),
+    Mutant("heuristic-without-451", "httpref/facts.py", ' | {451: "RFC 7725 §3"}', "",
+           (G + "test_cacheable_by_default_is_rfc_9110s_list",)),
+    Mutant("heuristic-with-302", "httpref/facts.py", "(200, 203, 204, 206,",
+           "(200, 203, 204, 206, 302,", (G + "test_cacheable_by_default_is_rfc_9110s_list",)),
+    Mutant("never-stored-without-431", "httpref/facts.py", '431: "RFC 6585 §5", ', "",
+           (G + "test_rfc_6585_codes_are_never_stored_and_1xx_are_not_stored",)),
+    Mutant("interim-responses-cacheable", "httpref/facts.py",
+           'if code < 200:\n        return Rule("never"', 'if code < 100:\n        return Rule("never"',
+           (G + "test_rfc_6585_codes_are_never_stored_and_1xx_are_not_stored",)),
+    Mutant("304-may-carry-content", "httpref/facts.py", ', 304: "RFC 9110 §15.4.5"}', "}",
+           (G + "test_responses_that_never_carry_content",)),
+    Mutant("content-allowed-misread", "httpref/model.py",
+           'return self.content_rule.key == "allowed"', 'return self.content_rule.key != "forbidden"',
+           (G + "test_responses_that_never_carry_content",)),
+    Mutant("redirect-307-permanent", "templates/_macros.html",
+           '(307, "No", "Yes, with the body")', '(307, "Yes", "Yes, with the body")',
+           (G + "test_redirect_table_states_rfc_9110_for_every_cell",)),
+    Mutant("redirect-302-keeps-method", "templates/_macros.html",
+           '(302, "No", "Yes, but a POST may become GET")', '(302, "No", "Yes, with the body")',
+           (G + "test_redirect_table_states_rfc_9110_for_every_cell",)),
+    # The writer.
+    Mutant("rebuild-writes-straight-into-out", "httpref/pipeline.py",  # an earlier build stays ours
+           "count = write_site(outputs, out, root)",
+           'count = write_changed(outputs, out, {}) if (out / ".httpref-build").is_file() '
+           "else write_site(outputs, out, root)",
+           (G + "test_a_write_that_fails_midway_leaves_the_previous_site",)),
+    Mutant("swap-copies-over-the-old-tree", "httpref/write.py",
+           "elif exchange(staging, out):", "elif shutil.copytree(staging, out, dirs_exist_ok=True):",
+           (G + "test_a_rebuild_drops_pages_whose_entry_was_deleted",)),
+    Mutant("swap-by-two-renames-where-exchange-works", "httpref/write.py",
+           "elif exchange(staging, out):", "elif False:",
+           ("tests/test_output_safety.py::"
+            "test_a_signal_during_the_swap_waits_until_the_new_site_is_in",)),
+    Mutant("write-changed-in-place", "httpref/write.py",
+           'temporary = target.with_name(f".{target.name}.tmp")', "temporary = target",
+           ("tests/test_serve.py::test_readers_never_see_a_partly_written_page",)),
+    Mutant("no-marker-check", "httpref/write.py", "if names and MARKER not in names:",
+           "if False:", ("tests/test_output_safety.py::test_a_dangerous_output_is_refused_in_one"
+                         "_line_and_nothing_is_touched[a folder of someone else's files]",)),
+    # The dev server's incremental rebuilds.
+    Mutant("stale-pages-kept", "httpref/pipeline.py", "count += remove_stale(",
+           "count += 0 and remove_stale(",
+           (G + "test_the_dev_server_removes_the_page_of_a_deleted_entry",)),
+    Mutant("class-page-not-rerendered", "httpref/pipeline.py",
+           'pages = {"index.html", f"{code // 100}xx/index.html", "api/codes.json"}',
+           'pages = {"index.html", "api/codes.json"}',
+           (G + "test_a_phrase_edit_reaches_every_page_that_shows_it",)),
+    Mutant("api-not-rerendered", "httpref/pipeline.py",
+           'pages = {"index.html", f"{code // 100}xx/index.html", "api/codes.json"}',
+           'pages = {"index.html", f"{code // 100}xx/index.html"}',
+           (G + "test_a_phrase_edit_reaches_every_page_that_shows_it",)),
+    Mutant("previous-neighbour-missed", "httpref/pipeline.py",
+           "site.codes[max(index - 1, 0):index + 2]", "site.codes[index:index + 2]",
+           (G + "test_a_phrase_edit_reaches_every_page_that_shows_it",)),
+    Mutant("next-neighbour-missed", "httpref/pipeline.py",
+           "site.codes[max(index - 1, 0):index + 2]", "site.codes[max(index - 1, 0):index + 1]",
+           (G + "test_a_phrase_edit_reaches_every_page_that_shows_it",)),
+    Mutant("phrase-not-in-listing", "httpref/pipeline.py",
+           "return (entry.phrase, entry.summary,", "return (entry.summary,",
+           (G + "test_a_phrase_edit_reaches_every_page_that_shows_it",)),
+    # Parallel rendering.
+    Mutant("one-render-worker", "httpref/pipeline.py",
+           "return min(os.cpu_count() or 1, 4)", "return 1",
+           ("tests/test_site.py::test_parallel_rendering_gives_the_same_files_as_serial",)),
+    Mutant("forks-beside-threads", "httpref/pipeline.py",
+           "if threading.active_count() > 1 or", "if",
+           ("tests/test_site.py::"
+            "test_render_workers_follow_the_cores_and_never_fork_beside_a_thread",)),
+    Mutant("parent-share-dropped", "httpref/pipeline.py",
+           "skip=set(pages) - shares[0]", "skip=set(pages)",
+           ("tests/test_site.py::test_parallel_rendering_gives_the_same_files_as_serial",)),
+    # The dev server's file serving.
+    Mutant("serves-outside-the-output", "httpref/serve.py",
+           "return candidate if candidate.is_relative_to(root) else None", "return candidate",
+           ("tests/test_serve.py::test_nothing_outside_the_output_folder_is_served",)),
+)
+
+
+def tracked_files() -> list:
+    """The repository's files as git sees them (committed or not, ignored ones left out)."""
+    listing = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                             cwd=REPO, capture_output=True, check=True).stdout.decode()
+    return [Path(name) for name in listing.split("\0")
+            if name and not Path(name).is_relative_to(NODE_MODULES) and (REPO / name).is_file()]
+
+
+def copy_repo(target: Path) -> Path:
+    for rel in tracked_files():
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / rel, target / rel)
+    if (REPO / NODE_MODULES).exists():
+        (target / NODE_MODULES).symlink_to((REPO / NODE_MODULES).resolve())
+    return target
+
+
+def apply(mutant: Mutant, root: Path):
+    """Plant the bug; fail loudly unless the old text is there exactly once."""
+    path = root / mutant.file
+    text = path.read_text(encoding="utf-8")
+    count = text.count(mutant.old)
+    if count != 1:
+        raise SystemExit(f"{mutant.name}: {mutant.old!r} occurs {count} times in {mutant.file}, "
+                         "not once; update the mutant")
+    path.write_text(text.replace(mutant.old, mutant.new), encoding="utf-8")
+
+
+def run_tests(root: Path, tests: tuple) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(root), "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+                           *tests], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=900)
+
+
+def main(argv: list) -> int:
+    if "--list" in argv:
+        for mutant in MUTANTS:
+            print(f"{mutant.name:42} {mutant.file:24} {' '.join(mutant.tests)}")
+        return 0
+    why = "--why" in argv
+    argv = [arg for arg in argv if arg != "--why"]
+    names = {mutant.name for mutant in MUTANTS}
+    unknown = [name for name in argv if name not in names]
+    if unknown:
+        raise SystemExit(f"unknown mutant(s): {', '.join(unknown)}; see --list")
+    chosen = [mutant for mutant in MUTANTS if not argv or mutant.name in argv]
+    with tempfile.TemporaryDirectory(prefix="httpref-mutants-") as temporary:
+        pristine = copy_repo(Path(temporary) / "pristine")
+        for mutant in chosen:  # every anchor first, so a stale one fails before any test runs
+            text = (pristine / mutant.file).read_text(encoding="utf-8")
+            if text.count(mutant.old) != 1:
+                apply(mutant, pristine)  # raises with the message
+        baseline = run_tests(pristine, tuple(dict.fromkeys(
+            test for mutant in chosen for test in baseline_tests(mutant.tests))))
+        if baseline.returncode != 0:
+            print(baseline.stdout[-3000:] + baseline.stderr[-2000:])
+            print("the tests fail without any mutant, so no mutant can be said to be caught")
+            return 1
+        missed = 0
+        for mutant in chosen:
+            started = time.perf_counter()
+            root = Path(temporary) / mutant.name
+            shutil.copytree(pristine, root, symlinks=True)
+            apply(mutant, root)
+            result = run_tests(root, mutant.tests)
+            seconds = time.perf_counter() - started
+            if result.returncode == 1:
+                verdict = "caught"
+            else:
+                missed += 1
+                verdict = "MISSED" if result.returncode == 0 else f"MISSED (pytest exit {result.returncode})"
+            print(f"{verdict:8} {mutant.name:42} {mutant.file:24} {seconds:5.1f} s", flush=True)
+            if why and result.returncode == 1:
+                print("         " + first_failure(result.stdout), flush=True)
+            shutil.rmtree(root, ignore_errors=True)
+    print(f"{len(chosen) - missed} of {len(chosen)} mutants caught")
+    return 1 if missed else 0
+
+
+def first_failure(output: str) -> str:
+    """The first `E   ` line of a pytest report, shortened."""
+    line = next((line for line in output.splitlines() if line.startswith("E  ")), "(no E line)")
+    return line[1:].strip()[:150]
+
+
+def baseline_tests(tests: tuple) -> list:
+    """A mutant's pytest arguments as selections that can be run together with others': a
+    `-k EXPRESSION PATH…` becomes its paths, which run a superset of what it selects."""
+    if "-k" in tests:
+        expression = tests.index("-k") + 1
+        return [test for index, test in enumerate(tests) if index not in (expression - 1, expression)]
+    return list(tests)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
