@@ -95,7 +95,9 @@ def load_site(root: Path, base_url: str | None = None, skip=frozenset()) -> Site
     classes = load_classes(content / "classes.yaml", root, problems, links, origins)
     pages = tuple(entry for path in source_files(content / "pages") if path.suffix == ".md"
                   if (entry := load_page(path, root, problems, links, origins)))
-    check_links(codes, registry, links, problems)
+    broken = {int(match[1]) for path in source_files(content / "codes")
+              if (match := CODE_FILE.fullmatch(path.name))} - {entry.code for entry in codes}
+    check_links(codes, registry, links, problems, broken)
     if problems:
         raise ContentError(problems)
     return Site(config, tuple(sorted(codes, key=lambda entry: entry.code)), classes, pages,
@@ -455,9 +457,10 @@ def is_known_language(name: str) -> bool:
     return True
 
 
-def check_links(codes: list, registry: dict, links: list, problems: list):
-    """Every [[NNN]] and related code has a page or is at least registered."""
-    pages = {entry.code for entry in codes}
+def check_links(codes: list, registry: dict, links: list, problems: list, broken=frozenset()):
+    """Every [[NNN]] and related code has a page or is at least registered (a code whose own
+    file has problems counts as having a page: its problems are reported already)."""
+    pages = {entry.code for entry in codes} | broken
     for path, code, line, label in links:
         if isinstance(code, tuple):  # a [[codes: …]] list
             if not facts.select_codes(codes, code):
