@@ -35,6 +35,7 @@ class Mutant:
 G = "tests/test_guarantees.py::"
 V = "tests/test_validation.py::"
 S = "tests/test_content_safety.py::"
+M = "tests/test_maintainers.py::"
 
 MUTANTS = (
     # Validation: the upper bounds of the body's lists.
@@ -146,6 +147,51 @@ MUTANTS = (
     Mutant("parent-share-dropped", "httpref/pipeline.py",
            "skip=set(pages) - shares[0]", "skip=set(pages)",
            ("tests/test_site.py::test_parallel_rendering_gives_the_same_files_as_serial",)),
+    # A maintainer's mistakes, reported where they are.
+    Mutant("yaml-error-hides-the-rest", "httpref/reader.py",
+           "lines[start:end] = [\"\"] * (end - start)", "return False",
+           (V + "test_rule[unquoted colon is invalid YAML, and the other mistakes are still "
+                "listed]",)),
+    Mutant("yaml-error-without-hint", "httpref/reader.py",
+           "index, message = yaml_problem(error, lines)",
+           "index, message = error.problem_mark.line, error.problem",
+           (V + "test_rule[value starting with a backtick]",)),
+    Mutant("folded-value-lines-ignored", "httpref/reader.py",
+           "if line != breaks[-1][1]:", "if False:",
+           (V + "test_rule[a line of a folded value is named exactly]",
+            V + "test_rule[a line of a plain multi-line value is named exactly]")),
+    Mutant("invisible-characters-kept", "httpref/reader.py",
+           "if match := INVISIBLE.search(line):", "if False:",
+           (V + "test_rule[invisible line separator keeps later lines right]",)),
+    Mutant("record-key-twice-accepted", "httpref/reader.py", "if key in record:", "if False:",
+           (V + "test_rule[key given twice in a record]",)),
+    Mutant("markdown-in-plain-text", "httpref/reader.py",
+           "if text and (markup := MARKUP_IN_PLAIN.search(text)):", "if False:",
+           (M + "test_markdown_in_a_plain_text_field_is_reported",)),
+    Mutant("future-source-date", "httpref/reader.py", "elif day > datetime.date.today():",
+           "elif False:", (M + "test_source_dates_are_days_quoted_or_not",)),
+    Mutant("editor-files-published", "httpref/render.py",
+           "if p.is_file() and not is_editor_file(p.relative_to(static)))", "if p.is_file())",
+           (M + "test_editor_and_system_files_are_neither_content_nor_published",)),
+    Mutant("registry-rows-unchecked", "httpref/content.py",
+           "problem = registry_row_problem(row, registry)", "problem = None",
+           (M + "test_a_bad_registry_row_names_its_line",)),
+    Mutant("page-takes-a-code-url", "httpref/content.py", "    if taken:\n", "    if False:\n",
+           (M + "test_a_prose_page_cannot_take_a_url_the_site_uses",)),
+    # The dev server while content is broken.
+    Mutant("no-full-build-after-a-failure", "httpref/pipeline.py",
+           "        except BaseException:\n            self.site = None\n",
+           "        except BaseException:\n",
+           ("tests/test_serve.py::test_after_a_failed_build_template_and_static_edits_are_applied",)),
+    Mutant("lost-files-not-restored", "httpref/pipeline.py", "count = self.restore()",
+           "count = 0", ("tests/test_serve.py::"
+                         "test_built_files_deleted_or_changed_behind_its_back_come_back",)),
+    Mutant("no-drafts", "httpref/serve.py", "app.drafts = builder.drafts(error.problems)",
+           "app.drafts = {}", ("tests/test_serve.py::"
+                               "test_a_new_entry_is_a_marked_draft_in_the_dev_server_and_never_built",)),
+    Mutant("draft-renders-wrong-markdown", "httpref/render.py",
+           "return html if len(markdown.problems) == count else", "return html if True else",
+           ("tests/test_serve.py::test_a_draft_shows_wrong_markdown_as_typed",)),
     # The dev server's file serving.
     Mutant("serves-outside-the-output", "httpref/serve.py",
            "return candidate if candidate.is_relative_to(root) else None", "return candidate",
