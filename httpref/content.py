@@ -15,6 +15,7 @@ from . import facts, schema
 from .model import (CODE_LIST, ContentError, Example, Page, Problem, RegistryEntry, Site, Spec,
                     StatusCode, is_editor_file, line_breaks, parse_spec)
 from .reader import FileReader, suggest
+from .routes import page_url
 
 CODE_FILE = re.compile(r"([1-5]\d\d)\.md")
 # Page names whose URL the site gives to something else.
@@ -145,7 +146,8 @@ def load_page(path: Path, root: Path, problems, links, origins) -> Page | None:
     reader = FileReader(path, root, problems, links, origins)
     taken = "a status code's page" if CODE_FILE.fullmatch(path.name) else RESERVED_NAMES.get(path.stem)
     if taken:
-        reader.error(1, "file", f"/{path.stem}/ is the URL of {taken}; name the page after its topic")
+        reader.error(1, "file", f"{page_url(path.stem)} is the URL of {taken}; name the page "
+                                "after its topic")
         return None
     parts = reader.read_document(path, schema.PAGE_FIELDS)
     if not parts:

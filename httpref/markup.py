@@ -15,8 +15,9 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 
 from . import facts
-from .model import (CODE_LIST, CODE_REF, SHORT_LINK, ContentError, Problem, code_url, line_at,
+from .model import (CODE_LIST, CODE_REF, SHORT_LINK, ContentError, Problem, line_at,
                     parse_spec, url_problem)
+from .routes import code_url
 
 FORMATTER = HtmlFormatter(nowrap=True)
 # Every attribute in which a browser reads a URL.

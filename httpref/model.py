@@ -1,5 +1,5 @@
 """The frozen model every stage shares: status codes, pages, the site, specs, problems; and
-the one place that decides a code page's URL and which URLs a page may link to."""
+which URLs a page may link to."""
 import bisect
 import re
 from dataclasses import dataclass, field
@@ -7,6 +7,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import facts, schema
+from .routes import code_url, page_url
 
 SHORT_LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 CODE_LIST = "codes:"  # [[codes: no-content]]: every code with the named properties
@@ -177,7 +178,7 @@ class Page:
 
     @property
     def url(self) -> str:
-        return f"/{self.slug}/"
+        return page_url(self.slug)
 
 
 @dataclass(frozen=True)
@@ -222,11 +223,6 @@ def url_problem(url: str) -> str:
         return (f"the URL {url!r} uses the '{scheme[1].lower()}:' scheme; only http, https, "
                 "mailto, site-relative and #fragment URLs are allowed")
     return ""
-
-
-def code_url(code: int) -> str:
-    """The one place that decides a code page's URL (the site's own not-found page is /404.html)."""
-    return f"/{code}/"
 
 
 def parse_spec(text: str) -> Spec | None:

@@ -14,6 +14,7 @@ from .content import CODE_FILE, expired_registrations, load_site, read_draft
 from .model import ContentError
 from .schema import CLASS_KEYS
 from .render import fingerprint_assets, render_draft, render_site
+from .routes import API, HOME, class_url, code_url, output_path, page_url
 from .write import check_output, remove_stale, write_changed, write_site
 
 log = logging.getLogger("httpref")
@@ -55,7 +56,7 @@ def render_in_parallel(site, templates: Path, assets: dict) -> list:
     Markdown and Pygments are most of a build, and each page is independent of the others.
     Only from a single-threaded process (the command line): forking threads is unsafe."""
     global _JOB
-    pages = [f"{entry.code}/index.html" for entry in site.codes]
+    pages = [output_path(entry.url) for entry in site.codes]
     workers = parallel_workers() if len(pages) >= 40 else 1
     if workers < 2:
         return render_site(site, templates, assets)
@@ -181,7 +182,7 @@ class Builder:
         if set(before) != set(after):
             return None
         edited = [code for code in after if before[code] != after[code]]
-        wanted = {f"{code}/index.html" for code in edited}
+        wanted = {output_path(after[code].url) for code in edited}
         for code in edited:
             if listing(before[code]) != listing(after[code]):
                 wanted |= self.pages_showing(site, code)
@@ -193,14 +194,16 @@ class Builder:
         neighbours = site.codes[max(index - 1, 0):index + 2]
         sources = {path for path, target, _, _ in site.links
                    if target == code or isinstance(target, tuple)}  # a [[codes: …]] list
-        pages = {"index.html", f"{code // 100}xx/index.html", "api/codes.json"}
-        pages |= {f"{entry.code}/index.html" for entry in neighbours}
+        pages = {output_path(url) for url in (HOME, class_url(site.by_code[code].class_key), API)}
+        pages |= {output_path(entry.url) for entry in neighbours}
         for path in sources:
             name = Path(path).stem
-            if path.startswith("content/codes/") or path.startswith("content/pages/"):
-                pages.add(f"{name}/index.html")
+            if path.startswith("content/codes/"):
+                pages.add(output_path(code_url(int(name))))
+            elif path.startswith("content/pages/"):
+                pages.add(output_path(page_url(name)))
             elif path == "content/classes.yaml":
-                pages |= {f"{key}/index.html" for key in CLASS_KEYS}
+                pages |= {output_path(class_url(key)) for key in CLASS_KEYS}
         return pages
 
 

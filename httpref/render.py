@@ -10,7 +10,7 @@ from jinja2 import (BytecodeCache, Environment, FileSystemLoader, StrictUndefine
                     TemplateSyntaxError, select_autoescape)
 from markupsafe import Markup
 
-from . import facts
+from . import facts, routes
 from .model import ContentError, Problem, Site, StatusCode, is_editor_file
 from .schema import CLASS_KEYS
 from .markup import Markdown, highlight_code
@@ -57,7 +57,7 @@ def fingerprint_assets(static: Path) -> dict:
         digest = hashlib.sha256(data).hexdigest()[:10]
         stem, dot, suffix = name.rpartition(".")
         hashed = f"{stem}.{digest}.{suffix}" if dot else f"{name}.{digest}"
-        assets[name] = (f"/static/{hashed}", data)
+        assets[name] = (routes.static_url(hashed), data)
     return assets
 
 
@@ -105,8 +105,20 @@ def make_environment(templates: Path, site: Site, assets: dict, markdown: Markdo
         cache_rule=facts.cache_rule,
         csp=csp,
         toc=markdown.toc,
+        class_keys=CLASS_KEYS,
+        class_url=routes.class_url,
+        explainer_url=prose_url(site, routes.EXPLAINER),
+        api_url=routes.API,
     )
     return env
+
+
+def prose_url(site: Site, slug: str) -> str:
+    """The URL of a prose page that templates link to, which must exist."""
+    if slug not in {prose.slug for prose in site.pages}:
+        raise ContentError([Problem(f"content/pages/{slug}.md", 1, "file",
+                                    "the templates link to this page; it is missing")])
+    return routes.page_url(slug)
 
 
 def breadcrumbs(site: Site, trail: list) -> dict:
@@ -123,7 +135,8 @@ def breadcrumbs(site: Site, trail: list) -> dict:
 
 def code_json_ld(site: Site, entry: StatusCode, markdown) -> list:
     cls = site.classes[entry.class_key]
-    trail = [("HTTP status codes", "/"), (f"{entry.class_key} {cls['name']}", f"/{entry.class_key}/"),
+    trail = [("HTTP status codes", routes.HOME),
+             (f"{entry.class_key} {cls['name']}", routes.class_url(entry.class_key)),
              (f"{entry.code} {entry.phrase}", entry.url)]
     faq = {
         "@type": "FAQPage",
@@ -218,41 +231,42 @@ def render_pages(site: Site, templates: Path, assets: dict, only: set | None, sk
         if (only is None or path in only) and path not in skip:
             outputs.append((path, make()))
 
-    def page(path: str, template: str, **context):
-        add(path, lambda: env.get_template(template).render(
-            **{name: value() if callable(value) else value for name, value in context.items()}
-        ).encode("utf-8"))
+    listed = []  # the URLs of the site's pages, for the sitemap
+
+    def page(url: str, template: str, **context):
+        if url.endswith("/"):
+            listed.append(url)
+        add(routes.output_path(url), lambda: env.get_template(template).render(
+            url=url, **{name: value() if callable(value) else value
+                        for name, value in context.items()}).encode("utf-8"))
 
     home_ld = {"@context": "https://schema.org", "@graph": [
-        {"@type": "WebSite", "name": site.config["title"], "url": base + "/"},
-        breadcrumbs(site, [("HTTP status codes", "/")])]}
-    page("index.html", "home.html", url="/", json_ld=json_ld(home_ld))
+        {"@type": "WebSite", "name": site.config["title"], "url": base + routes.HOME},
+        breadcrumbs(site, [("HTTP status codes", routes.HOME)])]}
+    page(routes.HOME, "home.html", json_ld=json_ld(home_ld))
     for index, entry in enumerate(site.codes):
         previous = site.codes[index - 1] if index else None
         following = site.codes[index + 1] if index + 1 < len(site.codes) else None
-        page(f"{entry.code}/index.html", "code.html", url=entry.url, entry=entry,
-             previous=previous, next=following,
+        page(entry.url, "code.html", entry=entry, previous=previous, next=following,
              json_ld=lambda entry=entry: json_ld(code_json_ld(site, entry, markdown)))
     for key in CLASS_KEYS:
         cls = site.classes[key]
-        trail = [("HTTP status codes", "/"), (f"{key} {cls['name']}", f"/{key}/")]
-        page(f"{key}/index.html", "class.html", url=f"/{key}/", key=key, cls=cls,
+        trail = [("HTTP status codes", routes.HOME), (f"{key} {cls['name']}", routes.class_url(key))]
+        page(routes.class_url(key), "class.html", key=key, cls=cls,
              codes=[entry for entry in site.codes if entry.class_key == key],
              json_ld=json_ld({"@context": "https://schema.org", **breadcrumbs(site, trail)}))
     for prose in site.pages:
-        trail = [("HTTP status codes", "/"), (prose.title, prose.url)]
-        page(f"{prose.slug}/index.html", "page.html", url=prose.url, prose=prose,
+        trail = [("HTTP status codes", routes.HOME), (prose.title, prose.url)]
+        page(prose.url, "page.html", prose=prose,
              json_ld=json_ld({"@context": "https://schema.org", **breadcrumbs(site, trail)}))
-    page("404.html", "404.html", url="/404.html", json_ld=None)
-    urls = ["/"] + [f"/{key}/" for key in CLASS_KEYS] + [entry.url for entry in site.codes] \
-        + [prose.url for prose in site.pages]
-    page("sitemap.xml", "sitemap.xml", url="/sitemap.xml", urls=sorted(urls))
+    page(routes.NOT_FOUND, "404.html", json_ld=None)
+    page(routes.SITEMAP, "sitemap.xml", urls=sorted(listed))
     add("_headers", lambda: env.get_template("headers.txt").render().encode())
-    add("robots.txt", lambda: f"User-agent: *\nAllow: /\n\nSitemap: {base}/sitemap.xml\n".encode())
-    add("api/codes.json", lambda: (json.dumps(
+    add("robots.txt", lambda: f"User-agent: *\nAllow: /\n\nSitemap: {base}{routes.SITEMAP}\n".encode())
+    add(routes.output_path(routes.API), lambda: (json.dumps(
         {"codes": [api_record(site, entry) for entry in site.codes]},
         ensure_ascii=False, indent=2) + "\n").encode())
     for url, data in assets.values():
-        add(url.lstrip("/"), lambda data=data: data)
+        add(routes.output_path(url), lambda data=data: data)
     markdown.raise_problems()
     return outputs

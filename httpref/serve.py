@@ -12,6 +12,7 @@ from watchdog.observers import Observer
 
 from .model import ContentError, is_editor_file
 from .pipeline import Builder
+from .routes import STATIC
 
 log = logging.getLogger("httpref")
 WATCHED = ("content", "templates", "static")
@@ -44,7 +45,7 @@ class SiteApp:
         if raw_path + "/" in self.drafts:
             return "301 Moved Permanently", [("Location", raw_path + "/")], b""
         draft = self.drafts.get(raw_path.removesuffix("index.html"))
-        if draft and raw_path.startswith("/static/"):
+        if draft and raw_path.startswith(STATIC):
             kind = mimetypes.guess_type(raw_path)[0] or "application/octet-stream"
             return "200 OK", [("Content-Type", kind)], b"" if method == "HEAD" else draft
         if draft:

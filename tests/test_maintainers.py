@@ -182,3 +182,10 @@ def test_check_with_a_code_fails_when_its_example_is_wrong(tmp_path):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "content/codes/204.md, example 'Node.js (Express)': request 1 (DELETE /items/1) " \
            "should answer 204, got [200]" in result.stdout, result.stdout
+
+
+def test_a_missing_page_the_templates_link_to_is_named(fixture_site):
+    (fixture_site / "content" / "pages" / "how-status-codes-work.md").unlink()
+    assert problems_of(fixture_site) == [
+        "content/pages/how-status-codes-work.md:1: file: the templates link to this page; it is "
+        "missing"]

@@ -1,0 +1,33 @@
+"""Every URL of the site and the file it is written to: the one place that decides them."""
+
+HOME = "/"
+NOT_FOUND = "/404.html"
+SITEMAP = "/sitemap.xml"
+API = "/api/codes.json"
+STATIC = "/static/"
+EXPLAINER = "how-status-codes-work"  # the prose page that templates link to by name
+
+
+def code_url(code: int) -> str:
+    return f"/{code}/"
+
+
+def class_url(key: str) -> str:
+    return f"/{key}/"
+
+
+def page_url(slug: str) -> str:
+    return f"/{slug}/"
+
+
+def static_url(name: str) -> str:
+    """A static file, by its fingerprinted name."""
+    return f"{STATIC}{name}"
+
+
+def output_path(url: str) -> str:
+    """The file, relative to the output folder, that serves a URL: a folder URL is served by
+    its index.html."""
+    path = url.lstrip("/")
+    return path + "index.html" if url.endswith("/") else path
+
