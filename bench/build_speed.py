@@ -53,12 +53,10 @@ def breakdown():
     """Cumulative seconds by library inside one in-process cold build."""
     sys.path.insert(0, str(ROOT))
     from httpref.pipeline import build_site
-    import httpref.pipeline
-    httpref.pipeline.parallel_workers = lambda: 1  # profile every page in this process
     profile = cProfile.Profile()
     with tempfile.TemporaryDirectory() as folder:
         profile.enable()
-        build_site(ROOT, Path(folder) / "out")
+        build_site(ROOT, Path(folder) / "out", workers=1)  # profile every page in this process
         profile.disable()
     stats = pstats.Stats(profile).stats
     groups = {"YAML": ("yaml/",), "Markdown": ("markdown/",), "Pygments": ("pygments/",),

@@ -14,6 +14,7 @@ from pygments.util import ClassNotFound
 from . import facts, schema
 from .model import (CODE_LIST, ContentError, Example, Page, Problem, RegistryEntry, Site, Spec,
                     StatusCode, is_editor_file, line_breaks, parse_spec)
+from .memo import Memo
 from .reader import FileReader, suggest
 from .routes import page_url
 
@@ -78,9 +79,11 @@ def expired_registrations(registry: dict, today: str) -> list:
             for entry in registry.values() if entry.expires and entry.expires < today]
 
 
-def load_site(root: Path, base_url: str | None = None, skip=frozenset()) -> Site:
-    """Read and validate all content under root/content, less the code files in `skip`;
-    raise ContentError listing every problem."""
+def load_site(root: Path, base_url: str | None = None, skip=frozenset(),
+              memo: Memo | None = None) -> Site:
+    """Read and validate all content under root/content, less the code files in `skip`,
+    reusing the entries a memo holds; raise ContentError listing every problem."""
+    entries = (memo or Memo()).entries
     content = root / "content"
     problems, links, origins = [], [], {}
     registry = load_registry(content / "registry.csv", problems)
@@ -92,7 +95,7 @@ def load_site(root: Path, base_url: str | None = None, skip=frozenset()) -> Site
     registry_version = (content / "registry.csv").stat().st_mtime_ns
     codes = [entry for path in source_files(content / "codes") if path not in skip
              if (entry := load_code_once(path, root, registry, registry_version, problems, links,
-                                         origins))]
+                                         origins, entries))]
     classes = load_classes(content / "classes.yaml", root, problems, links, origins)
     pages = tuple(entry for path in source_files(content / "pages") if path.suffix == ".md"
                   if (entry := load_page(path, root, problems, links, origins)))
@@ -160,21 +163,18 @@ def load_page(path: Path, root: Path, problems, links, origins) -> Page | None:
     return Page(path.stem, reader.rel, values["title"], values["description"], "\n".join(body))
 
 
-# Files already read in this process, by path: the dev server re-reads only what changed.
-LOADED = {}
-
-
 def load_code_once(path: Path, root: Path, registry: dict, registry_version: int, problems,
-                   links, origins) -> StatusCode | None:
-    """load_code, reusing the last result while the file and the registry are unchanged."""
+                   links, origins, entries: dict) -> StatusCode | None:
+    """load_code, reusing the last result in `entries` while the file and the registry are
+    unchanged (the dev server re-reads only what changed)."""
     # Compare contents, not timestamps: two quick saves can share a coarse mtime and a size.
     digest = hashlib.blake2b(path.read_bytes()).digest() if path.is_file() else None
     version = (digest, path.is_symlink(), registry_version, str(root))
-    cached = LOADED.get(path)
+    cached = entries.get(path)
     if cached is None or cached[0] != version:
         file_problems, file_links, file_origins = [], [], {}
         entry = load_code(path, root, registry, file_problems, file_links, file_origins)
-        cached = LOADED[path] = (version, entry, file_problems, file_links, file_origins)
+        cached = entries[path] = (version, entry, file_problems, file_links, file_origins)
     problems += cached[2]
     links += cached[3]
     for text, places in cached[4].items():

@@ -17,6 +17,7 @@ from pygments.lexers import get_lexer_by_name
 from . import facts
 from .model import (CODE_LIST, CODE_REF, SHORT_LINK, ContentError, Problem, line_at,
                     parse_spec, url_problem)
+from .memo import MARKDOWN_LIMIT
 from .routes import code_url
 
 FORMATTER = HtmlFormatter(nowrap=True)
@@ -121,13 +122,8 @@ class ShortLinkExtension(Extension):
         md.inlinePatterns.register(RawHtmlProcessor(self.found), "html", 90)
 
 
-# Converted Markdown, shared by every build in a process (the dev server's rebuilds reuse it).
-# The key includes the site's link signature: a [[404]] renders differently once 404's
-# phrase or page changes.
-CONVERTED = {}
 # Text Markdown would leave as one plain paragraph: no inline syntax, no block start.
 PLAIN = re.compile(r"(?![-+*] |\d+[.)] |#|>| )[^`*_\[\]<>&#!|\\~\n]*")
-CACHE_LIMIT = 100_000
 
 
 def link_signature(site) -> int:
@@ -143,8 +139,11 @@ class Markdown:
     conversion is checked as the browser will read it; what is wrong is kept in `problems`
     as (text, converter, message) until `raise_problems` names the file, line and field."""
 
-    def __init__(self, site):
+    def __init__(self, site, converted: dict):
         self.site = site
+        # Converted texts, kept by the caller across builds. The key includes the site's link
+        # signature: a [[404]] renders differently once 404's phrase or page changes.
+        self.converted = converted
         self.found = []  # what the converter noticed in the text being converted
         self.problems = []
         self.converter = markdown.Markdown(
@@ -175,15 +174,15 @@ class Markdown:
 
     def cached(self, kind: str, text: str, converter) -> Markup:
         key = (self.signature, kind, text)
-        if key not in CONVERTED:
-            if len(CONVERTED) > CACHE_LIMIT:
-                CONVERTED.clear()
+        if key not in self.converted:
+            if len(self.converted) > MARKDOWN_LIMIT:
+                self.converted.clear()
             if PLAIN.fullmatch(text):  # nothing for Markdown to do, nothing to check
-                CONVERTED[key] = Markup(f"<p>{escape(text, quote=False)}</p>"), ()
+                self.converted[key] = Markup(f"<p>{escape(text, quote=False)}</p>"), ()
             else:
                 html, found = self.convert(text, converter)
-                CONVERTED[key] = html, tuple(dict.fromkeys(found))
-        html, found = CONVERTED[key]
+                self.converted[key] = html, tuple(dict.fromkeys(found))
+        html, found = self.converted[key]
         for message in found:
             self.problems.append((text, converter, message))
         return html

@@ -11,6 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .content import CODE_FILE, expired_registrations, load_site, read_draft
+from .memo import Memo
 from .model import ContentError
 from .schema import CLASS_KEYS
 from .render import fingerprint_assets, render_draft, render_site
@@ -35,13 +36,15 @@ def check_site(root: Path, today: str | None = None):
     return site
 
 
-def build_site(root: Path, out: Path, base_url: str | None = None) -> int:
-    """Build the whole site into `out`; on any error the previous `out` is left as it was."""
+def build_site(root: Path, out: Path, base_url: str | None = None,
+               workers: int | None = None) -> int:
+    """Build the whole site into `out` (rendering with `workers` processes, by default one
+    per core); on any error the previous `out` is left as it was."""
     started = time.perf_counter()
     check_output(out, root)  # before the work of rendering: an `out` never to replace
     site = load_site(root, base_url)
     assets = fingerprint_assets(root / "static")
-    outputs = render_in_parallel(site, root / "templates", assets)
+    outputs = render_in_parallel(site, root / "templates", assets, workers)
     count = write_site(outputs, out, root)
     pages = sum(1 for path, _ in outputs if path.endswith(".html"))
     log.info("Built %d pages (%d files) in %.2f s", pages, count, time.perf_counter() - started)
@@ -51,13 +54,13 @@ def build_site(root: Path, out: Path, base_url: str | None = None) -> int:
 _JOB = None  # what forked workers render from: (site, templates, assets)
 
 
-def render_in_parallel(site, templates: Path, assets: dict) -> list:
+def render_in_parallel(site, templates: Path, assets: dict, workers: int | None = None) -> list:
     """render_site with the code pages shared among forked processes, one per core:
     Markdown and Pygments are most of a build, and each page is independent of the others.
     Only from a single-threaded process (the command line): forking threads is unsafe."""
     global _JOB
     pages = [output_path(entry.url) for entry in site.codes]
-    workers = parallel_workers() if len(pages) >= 40 else 1
+    workers = (workers or parallel_workers()) if len(pages) >= 40 else 1
     if workers < 2:
         return render_site(site, templates, assets)
     shares = [set(pages[index::workers]) for index in range(workers)]
@@ -113,6 +116,7 @@ class Builder:
         check_output(out, root)  # refuse before the server starts
         self.root, self.out = root, out
         self.site = None
+        self.memo = Memo()  # what each rebuild reuses from the last
         self.written = {}  # path -> bytes as last written
         self.stamps = {}  # path -> (size, modification time) after our last write
 
@@ -122,10 +126,10 @@ class Builder:
         or static files must not be lost behind a partial one."""
         started = time.perf_counter()
         try:
-            site = load_site(self.root)
+            site = load_site(self.root, memo=self.memo)
             assets = fingerprint_assets(self.root / "static")
             only = self.outputs_to_render(site, [Path(path) for path in changed])
-            outputs = render_site(site, self.root / "templates", assets, only)
+            outputs = render_site(site, self.root / "templates", assets, only, memo=self.memo)
         except BaseException:
             self.site = None
             raise
@@ -159,7 +163,7 @@ class Builder:
         if not broken:
             return {}
         try:
-            site = load_site(self.root, skip=broken)
+            site = load_site(self.root, skip=broken, memo=self.memo)
             assets = fingerprint_assets(self.root / "static")
         except ContentError:
             return {}
@@ -167,7 +171,8 @@ class Builder:
         for path in sorted(broken):
             entry, _ = read_draft(path, self.root, site.registry)
             try:
-                pages[entry.url] = render_draft(site, self.root / "templates", assets, entry)
+                pages[entry.url] = render_draft(site, self.root / "templates", assets, entry,
+                                                self.memo)
             except Exception as error:  # a draft is a courtesy: the error banner still shows
                 log.warning("No draft of %s: %s", entry.source, error)
         return pages

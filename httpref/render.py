@@ -6,7 +6,7 @@ from pathlib import Path
 
 import rcssmin
 import rjsmin
-from jinja2 import (BytecodeCache, Environment, FileSystemLoader, StrictUndefined, TemplateError,
+from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateSyntaxError, select_autoescape)
 from markupsafe import Markup
 
@@ -14,6 +14,7 @@ from . import facts, routes
 from .model import ContentError, Problem, Site, StatusCode, is_editor_file
 from .schema import CLASS_KEYS
 from .markup import Markdown, highlight_code
+from .memo import Memo
 
 STATUS_LABELS = {
     "registered": "Official, registered with IANA",
@@ -67,28 +68,11 @@ def json_ld(data) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
-class CompiledTemplates(BytecodeCache):
-    """Compiled templates kept in memory across builds, by source checksum: each build makes a
-    new Environment, and compiling the templates again was half of a warm rebuild."""
-
-    def __init__(self):
-        self.store = {}
-
-    def load_bytecode(self, bucket):
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])
-
-    def dump_bytecode(self, bucket):
-        self.store[bucket.key] = bucket.bytecode_to_string()
-
-
-COMPILED = CompiledTemplates()
-
-
-def make_environment(templates: Path, site: Site, assets: dict, markdown: Markdown) -> Environment:
+def make_environment(templates: Path, site: Site, assets: dict, markdown: Markdown,
+                     memo: Memo) -> Environment:
     env = Environment(
         loader=FileSystemLoader(templates),
-        bytecode_cache=COMPILED,
+        bytecode_cache=memo.templates,
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -179,12 +163,12 @@ def api_record(site: Site, entry: StatusCode) -> dict:
 
 
 def render_site(site: Site, templates: Path, assets: dict, only: set | None = None,
-                skip: set = frozenset()) -> list:
+                skip: set = frozenset(), memo: Memo | None = None) -> list:
     """Every output file of the site as (path relative to the output folder, bytes), or just
     the paths in `only`, less those in `skip`; a template mistake becomes a ContentError
     naming file and line."""
     try:
-        return render_pages(site, templates, assets, only, skip)
+        return render_pages(site, templates, assets, only, skip, memo or Memo())
     except TemplateSyntaxError as error:
         raise template_problem(templates, error.filename, error.lineno, error.message) from None
     except TemplateError as error:
@@ -196,11 +180,12 @@ def render_site(site: Site, templates: Path, assets: dict, only: set | None = No
                                str(error)) from None
 
 
-def render_draft(site: Site, templates: Path, assets: dict, entry: StatusCode) -> bytes:
+def render_draft(site: Site, templates: Path, assets: dict, entry: StatusCode,
+                 memo: Memo) -> bytes:
     """The page of an entry that does not pass check yet, for the dev server only: any text
     whose Markdown has a problem is shown as typed instead of rendered."""
-    markdown = Markdown(site)
-    env = make_environment(templates, site, assets, markdown)
+    markdown = Markdown(site, memo.markdown)
+    env = make_environment(templates, site, assets, markdown, memo)
     for name in ("md", "md_short", "md_inline"):
         env.filters[name] = as_typed_if_wrong(env.filters[name], markdown)
     return env.get_template("code.html").render(
@@ -220,10 +205,11 @@ def template_problem(templates: Path, filename, line, message) -> ContentError:
     return ContentError([Problem(path, line or 1, "template", message)])
 
 
-def render_pages(site: Site, templates: Path, assets: dict, only: set | None, skip: set) -> list:
+def render_pages(site: Site, templates: Path, assets: dict, only: set | None, skip: set,
+                 memo: Memo) -> list:
     """Render the wanted outputs; see render_site."""
-    markdown = Markdown(site)
-    env = make_environment(templates, site, assets, markdown)
+    markdown = Markdown(site, memo.markdown)
+    env = make_environment(templates, site, assets, markdown, memo)
     base = site.config["base_url"]
     outputs = []
 

@@ -17,9 +17,14 @@ from .routes import STATIC
 log = logging.getLogger("httpref")
 WATCHED = ("content", "templates", "static")
 
-mimetypes.add_type("application/json", ".json")
-mimetypes.add_type("image/svg+xml", ".svg")
-mimetypes.add_type("text/javascript", ".js")
+# Types the system's table may lack or name differently; the rest come from mimetypes.
+TYPES = {".json": "application/json", ".svg": "image/svg+xml", ".js": "text/javascript",
+         ".css": "text/css", ".html": "text/html", ".xml": "application/xml"}
+
+
+def content_type(name: str) -> str:
+    suffix = Path(name).suffix
+    return TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 class SiteApp:
@@ -46,7 +51,7 @@ class SiteApp:
             return "301 Moved Permanently", [("Location", raw_path + "/")], b""
         draft = self.drafts.get(raw_path.removesuffix("index.html"))
         if draft and raw_path.startswith(STATIC):
-            kind = mimetypes.guess_type(raw_path)[0] or "application/octet-stream"
+            kind = content_type(raw_path)
             return "200 OK", [("Content-Type", kind)], b"" if method == "HEAD" else draft
         if draft:
             return "200 OK", HTML_HEADERS, b"" if method == "HEAD" else self.with_banner(
@@ -65,7 +70,7 @@ class SiteApp:
         else:
             status = "200 OK"
         body = path.read_bytes() if path.is_file() else EMPTY_PAGE  # before any good build
-        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        kind = content_type(path.name)
         if kind == "text/html" and self.error:
             body = self.with_banner(without_csp(body), ERROR_HEADING, self.error)
         elif kind == "text/html":
