@@ -17,8 +17,10 @@ VENV = ROOT / ".venv"
 def use_the_project_environment():
     """Run under .venv's Python when started by one without the dependencies, so that
     `python build.py …` works as the README writes it."""
+    # The pipeline needs every dependency but the dev server's, imported only to serve.
+    modules = ["httpref.pipeline"] + (["httpref.serve"] if sys.argv[1:2] == ["serve"] else [])
     try:
-        for module in ("httpref.pipeline", "httpref.serve"):  # between them, every dependency
+        for module in modules:
             importlib.import_module(module)
     except ModuleNotFoundError as error:
         python = VENV / "bin" / "python"

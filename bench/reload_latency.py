@@ -4,8 +4,8 @@
     python bench/reload_latency.py [--edits 20]
 
 Starts `build.py serve` on a copy of the site, connects to livereload's websocket like a
-browser does, then edits content/codes/202.md (a body edit, then a summary edit, alternating)
-and measures until the reload message arrives.
+browser does, then edits in turn an entry's body, its summary, a template and the stylesheet
+(each edit undone after) and measures until the reload message arrives.
 """
 import argparse
 import asyncio
@@ -31,7 +31,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-async def measure(port: int, entry: Path, edits: int) -> dict:
+EDITS = {  # kind of edit -> (file in the site, text to change, what to put instead)
+    "entry body": ("content/codes/202.md", "## What it means\n", "## What it means\n\nEdit {n}.\n"),
+    "entry summary": ("content/codes/202.md", "summary: ", "summary: Edit {n}. "),
+    "template": ("templates/_macros.html", "<caption>", "<caption data-edit={n}>"),
+    "stylesheet": ("static/style.css", "", "main{{--edit:{n}}}"),
+}
+
+
+async def measure(port: int, site: Path, edits: int) -> dict:
     connection = await websocket_connect(f"ws://127.0.0.1:{port}/livereload")
     await connection.write_message(json.dumps({"command": "hello", "protocols": [
         "http://livereload.com/protocols/official-7"]}))
@@ -39,29 +47,32 @@ async def measure(port: int, entry: Path, edits: int) -> dict:
     # livereload.js then reports its page; only then is the browser a reload waiter.
     await connection.write_message(json.dumps({"command": "info", "url": "/202/", "plugins": {}}))
     await asyncio.sleep(0.5)
-    original = entry.read_text()
-    timings = {"body": [], "summary": []}
+    timings = {kind: [] for kind in EDITS}
     for index in range(edits):
-        kind = "body" if index % 2 else "summary"
-        if kind == "body":
-            text = original.replace("## What it means\n", f"## What it means\n\nEdit {index}.\n", 1)
-        else:
-            text = original.replace("summary: ", f"summary: Edit {index}. ", 1)
+        kind = list(EDITS)[index % len(EDITS)]
+        name, old, new = EDITS[kind]
+        path = site / name
+        original = path.read_text()
+        new = new.format(n=index)
+        text = original.replace(old, new, 1) if old else original + new
         started = time.perf_counter()
-        entry.write_text(text)
+        path.write_text(text)
         while True:
             message = json.loads(await connection.read_message())
             if message.get("command") == "reload":
                 break
         timings[kind].append((time.perf_counter() - started) * 1000)
         await asyncio.sleep(0.3)
-    entry.write_text(original)
+        path.write_text(original)
+        while json.loads(await connection.read_message()).get("command") != "reload":
+            pass
+        await asyncio.sleep(0.3)
     return timings
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--edits", type=int, default=20)
+    parser.add_argument("--edits", type=int, default=24)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder) / "site"
@@ -82,7 +93,7 @@ def main():
                     break
                 except OSError:
                     time.sleep(0.05)
-            timings = asyncio.run(measure(port, site / "content" / "codes" / "202.md", args.edits))
+            timings = asyncio.run(measure(port, site, args.edits))
         finally:
             server.terminate()
             server.wait()

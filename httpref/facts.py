@@ -17,6 +17,14 @@ HEURISTIC = {code: "RFC 9110 §15.1" for code in (200, 203, 204, 206, 300, 301, 
 NEVER_STORED = {428: "RFC 6585 §3", 429: "RFC 6585 §4", 431: "RFC 6585 §5", 511: "RFC 6585 §6"}
 # Final responses that never carry content (besides any response to HEAD and a 2xx to CONNECT).
 WITHOUT_CONTENT = {204: "RFC 9110 §15.3.5", 205: "RFC 9110 §15.3.6", 304: "RFC 9110 §15.4.5"}
+# The redirects compared on each of their pages (RFC 9110 §15.4): permanent?, method kept?
+REDIRECTS = {
+    301: ("Yes", "Yes, but a POST may become GET"),
+    302: ("No", "Yes, but a POST may become GET"),
+    303: ("Not a move: points to another resource", "No: becomes GET (HEAD stays HEAD)"),
+    307: ("No", "Yes, with the body"),
+    308: ("Yes", "Yes, with the body"),
+}
 @dataclass(frozen=True)
 class Rule:
     """One fact about a code: a short key for data, a sentence of Markdown without its final

@@ -9,6 +9,7 @@ from pathlib import Path
 from . import facts, schema
 from .routes import code_url, page_url
 
+NEWLINE = re.compile("\n")
 SHORT_LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 CODE_LIST = "codes:"  # [[codes: no-content]]: every code with the named properties
 RFC_REF = re.compile(r"RFC ?(\d{3,5})(?: ?§ ?(\d+(?:\.\d+)*))?$")
@@ -144,6 +145,14 @@ class StatusCode:
         return code_url(self.code)
 
     @property
+    def listing(self) -> tuple:
+        """What pages other than the entry's own show of it."""
+        return (self.code, self.phrase, self.summary, self.aliases, self.keywords,
+                self.all_vendors, tuple((item["phrase"], item["standing"])
+                                        for item in self.also_used_by),
+                self.status, self.spec, self.origin, self.standing)
+
+    @property
     def all_vendors(self) -> list:
         """Every vendor that gives this number a meaning, the page's own first."""
         names = list(self.vendors) + [item["vendor"] for item in self.also_used_by]
@@ -236,7 +245,7 @@ def parse_spec(text: str) -> Spec | None:
 
 def line_breaks(text: str, first_line: int) -> tuple:
     """(offset, file line) at the start of every line of a text copied line for line."""
-    offsets = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
+    offsets = [0] + [match.end() for match in NEWLINE.finditer(text)]
     return tuple((offset, first_line + number) for number, offset in enumerate(offsets))
 
 

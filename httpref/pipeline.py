@@ -13,9 +13,8 @@ from pathlib import Path
 from .content import CODE_FILE, expired_registrations, load_site, read_draft
 from .memo import Memo
 from .model import ContentError
-from .schema import CLASS_KEYS
-from .render import fingerprint_assets, render_draft, render_site
-from .routes import API, HOME, class_url, code_url, output_path, page_url
+from .render import fingerprint_assets, render_changed, render_draft, render_site
+from .routes import output_path
 from .write import check_output, remove_stale, write_changed, write_site
 
 log = logging.getLogger("httpref")
@@ -108,41 +107,35 @@ def render_share(share: set) -> list:
 
 
 class Builder:
-    """A warm build for the dev server: unchanged files are not re-read, an edit to one entry
-    re-renders only its page unless it changes what other pages show, and only files whose
-    bytes changed are rewritten."""
+    """A warm build for the dev server: unchanged files are not re-read, and only the outputs
+    whose fingerprint (of everything they show, the templates and the assets) differs from
+    the last build actually written are rendered and rewritten."""
 
     def __init__(self, root: Path, out: Path):
         check_output(out, root)  # refuse before the server starts
         self.root, self.out = root, out
-        self.site = None
         self.memo = Memo()  # what each rebuild reuses from the last
         self.written = {}  # path -> bytes as last written
+        self.prints = {}  # path -> fingerprint of what it showed when last written
         self.stamps = {}  # path -> (size, modification time) after our last write
 
-    def build(self, changed=()) -> int:
-        """Rebuild after the given source paths changed (all when empty); return files written.
-        After a failure the next build renders everything: edits made meanwhile to templates
-        or static files must not be lost behind a partial one."""
+    def build(self) -> int:
+        """Rebuild what changed since the last build written; return the files written."""
         started = time.perf_counter()
-        try:
-            site = load_site(self.root, memo=self.memo)
-            assets = fingerprint_assets(self.root / "static")
-            only = self.outputs_to_render(site, [Path(path) for path in changed])
-            outputs = render_site(site, self.root / "templates", assets, only, memo=self.memo)
-        except BaseException:
-            self.site = None
-            raise
+        site = load_site(self.root, memo=self.memo)
+        assets = fingerprint_assets(self.root / "static")
+        before = self.prints if self.written and self.out.exists() else {}
+        outputs, prints = render_changed(site, self.root / "templates", assets, self.memo,
+                                         before)
         count = self.restore()
-        if self.written and self.out.exists():
+        if before:
             count += write_changed(outputs, self.out, self.written)
-            if only is None:  # a full render also drops files the site no longer has
-                count += remove_stale(self.out, self.written, {path for path, _ in outputs})
+            count += remove_stale(self.out, self.written, set(prints))
         else:
             count = write_site(outputs, self.out, self.root)
             self.written = dict(outputs)
+        self.prints = prints
         self.stamps = {rel: stamp(self.out / rel) for rel in self.written}
-        self.site = site
         log.info("Rebuilt %d file(s) in %.0f ms", count, (time.perf_counter() - started) * 1000)
         return count
 
@@ -177,40 +170,6 @@ class Builder:
                 log.warning("No draft of %s: %s", entry.source, error)
         return pages
 
-    def outputs_to_render(self, site, changed: list):
-        """The output paths an edit can affect, or None for everything."""
-        codes_dir = (self.root / "content" / "codes").resolve()
-        if self.site is None or not changed or not self.out.exists() or any(
-                path.resolve().parent != codes_dir for path in changed):
-            return None
-        before, after = self.site.by_code, site.by_code
-        if set(before) != set(after):
-            return None
-        edited = [code for code in after if before[code] != after[code]]
-        wanted = {output_path(after[code].url) for code in edited}
-        for code in edited:
-            if listing(before[code]) != listing(after[code]):
-                wanted |= self.pages_showing(site, code)
-        return wanted
-
-    def pages_showing(self, site, code: int) -> set:
-        """Pages that show a code's phrase or summary: lists, neighbours and every link to it."""
-        index = [entry.code for entry in site.codes].index(code)
-        neighbours = site.codes[max(index - 1, 0):index + 2]
-        sources = {path for path, target, _, _ in site.links
-                   if target == code or isinstance(target, tuple)}  # a [[codes: …]] list
-        pages = {output_path(url) for url in (HOME, class_url(site.by_code[code].class_key), API)}
-        pages |= {output_path(entry.url) for entry in neighbours}
-        for path in sources:
-            name = Path(path).stem
-            if path.startswith("content/codes/"):
-                pages.add(output_path(code_url(int(name))))
-            elif path.startswith("content/pages/"):
-                pages.add(output_path(page_url(name)))
-            elif path == "content/classes.yaml":
-                pages |= {output_path(class_url(key)) for key in CLASS_KEYS}
-        return pages
-
 
 def stamp(path: Path):
     """(size, modification time) of a file, or None when it is gone."""
@@ -220,9 +179,3 @@ def stamp(path: Path):
         return None
     return status.st_size, status.st_mtime_ns
 
-
-def listing(entry) -> tuple:
-    """What pages other than the entry's own show of it."""
-    return (entry.phrase, entry.summary, entry.aliases, entry.keywords, entry.all_vendors,
-            tuple((item["phrase"], item["standing"]) for item in entry.also_used_by),
-            entry.status, entry.spec, entry.origin, entry.standing)

@@ -259,19 +259,20 @@ class FileReader:
         return value
 
     def breaks_of(self, node, value: str) -> tuple:
-        """(offset in value, file line) wherever the value moves to a new file line, found by
-        aligning it with its YAML source: folding, indentation and escapes make them differ."""
-        source = self.source[node.start_mark.index:node.end_mark.index]
+        """(offset in value, file line) wherever the value moves to a new file line: each
+        source line's first word found in the value, in order (folding, indentation and
+        escapes make value and source differ)."""
         line = self.line_of(node)
-        breaks, position = [(0, line)], 0
-        for offset, char in enumerate(value):
-            found = source.find(char, position) if not char.isspace() else -1
-            if found == -1 or len("".join(source[position:found].split())) > 10:
-                continue  # an escape (\u00e9) or whitespace: no anchor here
-            line += source.count("\n", position, found)
-            if line != breaks[-1][1]:
-                breaks.append((offset, line))
-            position = found + 1
+        if node.end_mark.line == node.start_mark.line:
+            return ((0, line),)
+        breaks, offset = [(0, line)], 0
+        source = self.source[node.start_mark.index:node.end_mark.index].split("\n")
+        for number, text in enumerate(source[1:], line + 1):
+            word = text.split(maxsplit=1)[0] if text.strip() else ""
+            found = value.find(word, offset) if word else -1
+            if found != -1:
+                breaks.append((found, number))
+                offset = found + len(word)
         return tuple(breaks)
 
     def markdown(self, text: str, breaks: tuple, label: str):

@@ -2,7 +2,9 @@
 import hashlib
 import json
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import rcssmin
 import rjsmin
@@ -87,6 +89,7 @@ def make_environment(templates: Path, site: Site, assets: dict, markdown: Markdo
         asset=lambda name: assets[name][0],
         status_label=lambda entry: STATUS_LABELS[entry.status],
         cache_rule=facts.cache_rule,
+        redirects=facts.REDIRECTS,
         csp=csp,
         toc=markdown.toc,
         class_keys=CLASS_KEYS,
@@ -167,8 +170,32 @@ def render_site(site: Site, templates: Path, assets: dict, only: set | None = No
     """Every output file of the site as (path relative to the output folder, bytes), or just
     the paths in `only`, less those in `skip`; a template mistake becomes a ContentError
     naming file and line."""
+    plan, markdown = plan_site(site, templates, assets, memo or Memo())
+    wanted = [output for output in plan
+              if (only is None or output.path in only) and output.path not in skip]
+    return make_outputs(wanted, markdown, templates)
+
+
+def render_changed(site: Site, templates: Path, assets: dict, memo: Memo, before: dict) -> tuple:
+    """(outputs, fingerprints): only the files whose fingerprint (of what they show) differs
+    from `before`, and the fingerprint of every file of the site."""
+    plan, markdown = plan_site(site, templates, assets, memo)
+    # What every page shows: the templates, the static files' URLs and the site's settings.
+    common = (templates_digest(templates), tuple(url for url, _ in assets.values()), site.config)
+    prints = {output.path: hash(repr((common, output.shows))) for output in plan}
+    wanted = [output for output in plan if before.get(output.path) != prints[output.path]]
+    return make_outputs(wanted, markdown, templates), prints
+
+
+def templates_digest(templates: Path) -> int:
+    return hash(tuple((path.name, path.read_bytes()) for path in sorted(templates.iterdir())
+                      if path.is_file()))
+
+
+def make_outputs(wanted: list, markdown: Markdown, templates: Path) -> list:
+    """(path, bytes) of each planned output; a template mistake becomes a ContentError."""
     try:
-        return render_pages(site, templates, assets, only, skip, memo or Memo())
+        outputs = [(output.path, output.make()) for output in wanted]
     except TemplateSyntaxError as error:
         raise template_problem(templates, error.filename, error.lineno, error.message) from None
     except TemplateError as error:
@@ -178,6 +205,8 @@ def render_site(site: Site, templates: Path, assets: dict, only: set | None = No
         frame = frames[-1] if frames else None
         raise template_problem(templates, frame and frame.filename, frame and frame.lineno,
                                str(error)) from None
+    markdown.raise_problems()
+    return outputs
 
 
 def render_draft(site: Site, templates: Path, assets: dict, entry: StatusCode,
@@ -205,54 +234,88 @@ def template_problem(templates: Path, filename, line, message) -> ContentError:
     return ContentError([Problem(path, line or 1, "template", message)])
 
 
-def render_pages(site: Site, templates: Path, assets: dict, only: set | None, skip: set,
-                 memo: Memo) -> list:
-    """Render the wanted outputs; see render_site."""
+@dataclass(frozen=True)
+class Output:
+    """One file of the site: where it goes, how to make it, and every fact it shows (while
+    they are unchanged, so is the file: the dev server re-renders by comparing them)."""
+
+    path: str
+    make: Callable[[], bytes]
+    shows: tuple
+
+
+def plan_site(site: Site, templates: Path, assets: dict, memo: Memo) -> tuple:
+    """(every Output of the site, the Markdown converter they render with)."""
     markdown = Markdown(site, memo.markdown)
     env = make_environment(templates, site, assets, markdown, memo)
     base = site.config["base_url"]
-    outputs = []
+    plan, listed = [], []  # listed: the URLs of the site's pages, for the sitemap
+    linked = links_shown(site)
 
-    def add(path: str, make):
-        if (only is None or path in only) and path not in skip:
-            outputs.append((path, make()))
-
-    listed = []  # the URLs of the site's pages, for the sitemap
-
-    def page(url: str, template: str, **context):
+    def page(url: str, template: str, shows: tuple, **context):
         if url.endswith("/"):
             listed.append(url)
-        add(routes.output_path(url), lambda: env.get_template(template).render(
+        plan.append(Output(routes.output_path(url), lambda: env.get_template(template).render(
             url=url, **{name: value() if callable(value) else value
-                        for name, value in context.items()}).encode("utf-8"))
+                        for name, value in context.items()}).encode("utf-8"), shows))
+
+    def file(url: str, make, shows: tuple = ()):
+        plan.append(Output(routes.output_path(url), make, shows))
 
     home_ld = {"@context": "https://schema.org", "@graph": [
         {"@type": "WebSite", "name": site.config["title"], "url": base + routes.HOME},
         breadcrumbs(site, [("HTTP status codes", routes.HOME)])]}
-    page(routes.HOME, "home.html", json_ld=json_ld(home_ld))
+    page(routes.HOME, "home.html", (tuple(entry.listing for entry in site.codes),
+                                    tuple(site.classes.items())), json_ld=json_ld(home_ld))
     for index, entry in enumerate(site.codes):
         previous = site.codes[index - 1] if index else None
         following = site.codes[index + 1] if index + 1 < len(site.codes) else None
-        page(entry.url, "code.html", entry=entry, previous=previous, next=following,
+        shows = (entry, site.classes[entry.class_key]["name"], linked(entry.source),
+                 *((item.code, item.phrase) for item in (previous, following) if item),
+                 entry.code in facts.REDIRECTS and linked(*facts.REDIRECTS))
+        page(entry.url, "code.html", shows, entry=entry, previous=previous, next=following,
              json_ld=lambda entry=entry: json_ld(code_json_ld(site, entry, markdown)))
     for key in CLASS_KEYS:
         cls = site.classes[key]
+        codes = [entry for entry in site.codes if entry.class_key == key]
         trail = [("HTTP status codes", routes.HOME), (f"{key} {cls['name']}", routes.class_url(key))]
-        page(routes.class_url(key), "class.html", key=key, cls=cls,
-             codes=[entry for entry in site.codes if entry.class_key == key],
+        page(routes.class_url(key), "class.html",
+             (cls, tuple(entry.listing for entry in codes), linked(CLASSES_SOURCE)),
+             key=key, cls=cls, codes=codes,
              json_ld=json_ld({"@context": "https://schema.org", **breadcrumbs(site, trail)}))
     for prose in site.pages:
         trail = [("HTTP status codes", routes.HOME), (prose.title, prose.url)]
-        page(prose.url, "page.html", prose=prose,
+        page(prose.url, "page.html", (prose, linked(prose.source)), prose=prose,
              json_ld=json_ld({"@context": "https://schema.org", **breadcrumbs(site, trail)}))
-    page(routes.NOT_FOUND, "404.html", json_ld=None)
-    page(routes.SITEMAP, "sitemap.xml", urls=sorted(listed))
-    add("_headers", lambda: env.get_template("headers.txt").render().encode())
-    add("robots.txt", lambda: f"User-agent: *\nAllow: /\n\nSitemap: {base}{routes.SITEMAP}\n".encode())
-    add(routes.output_path(routes.API), lambda: (json.dumps(
+    page(routes.NOT_FOUND, "404.html", (404 in site.by_code,), json_ld=None)
+    page(routes.SITEMAP, "sitemap.xml", (tuple(listed),), urls=sorted(listed))
+    file("/_headers", lambda: env.get_template("headers.txt").render().encode())
+    file("/robots.txt", lambda: f"User-agent: *\nAllow: /\n\nSitemap: {base}{routes.SITEMAP}\n".encode())
+    file(routes.API, lambda: (json.dumps(
         {"codes": [api_record(site, entry) for entry in site.codes]},
-        ensure_ascii=False, indent=2) + "\n").encode())
+        ensure_ascii=False, indent=2) + "\n").encode(), tuple(site.codes))
     for url, data in assets.values():
-        add(routes.output_path(url), lambda data=data: data)
-    markdown.raise_problems()
-    return outputs
+        file(url, lambda data=data: data)  # the URL holds the content hash
+    return plan, markdown
+
+
+CLASSES_SOURCE = "content/classes.yaml"
+
+
+def links_shown(site: Site):
+    """A function giving what the short links of a content file (or of the given codes)
+    show: each linked code's phrase and whether it has a page, each list's codes."""
+    by_source = {}
+    for path, target, _, _ in site.links:
+        by_source.setdefault(path, []).append(target)
+
+    def shown(target):
+        if isinstance(target, tuple):  # a [[codes: …]] list
+            return tuple((entry.code, entry.phrase) for entry in facts.select_codes(site.codes, target))
+        return target, site.phrase(target), target in site.by_code
+
+    def linked(*sources) -> tuple:
+        targets = [target for source in sources
+                   for target in (by_source.get(source, ()) if isinstance(source, str) else (source,))]
+        return tuple(shown(target) for target in targets)
+    return linked

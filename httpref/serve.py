@@ -115,11 +115,11 @@ def without_csp(body: bytes) -> bytes:
     return re.sub(rb'<meta http-equiv="Content-Security-Policy"[^>]*>\n?', b"", body, count=1)
 
 
-def rebuild(builder: Builder, app: SiteApp, changed=()) -> bool:
+def rebuild(builder: Builder, app: SiteApp) -> bool:
     """Build once; remember the error, and drafts of the entries that cause it, for the
     browser instead of raising it."""
     try:
-        builder.build(changed)
+        builder.build()
     except ContentError as error:
         app.error = str(error)
         app.drafts = builder.drafts(error.problems)
@@ -184,10 +184,9 @@ def serve(root: Path, out: Path, host: str = "127.0.0.1", port: int = 8000):
     rebuild(builder, app)
 
     def on_change(changed):
-        ours = [path for path in changed if not is_editor_file(Path(path).relative_to(root))]
-        if not ours:
+        if all(is_editor_file(Path(path).relative_to(root)) for path in changed):
             return  # a swap file, a backup, .DS_Store: nothing to rebuild
-        rebuild(builder, app, ours)
+        rebuild(builder, app)
         # Reload directly: livereload's own path ignores changes for 3 s after a reload.
         LiveReloadHandler.reload_waiters()
 

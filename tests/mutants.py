@@ -36,6 +36,7 @@ G = "tests/test_guarantees.py::"
 V = "tests/test_validation.py::"
 S = "tests/test_content_safety.py::"
 M = "tests/test_maintainers.py::"
+R = "tests/test_serve.py::test_the_dev_server_rebuilds_exactly_what_an_edit_touches"
 
 MUTANTS = (
     # Validation: the upper bounds of the body's lists.
@@ -90,11 +91,11 @@ MUTANTS = (
     Mutant("content-allowed-misread", "httpref/model.py",
            'return self.content_rule.key == "allowed"', 'return self.content_rule.key != "forbidden"',
            (G + "test_responses_that_never_carry_content",)),
-    Mutant("redirect-307-permanent", "templates/_macros.html",
-           '(307, "No", "Yes, with the body")', '(307, "Yes", "Yes, with the body")',
+    Mutant("redirect-307-permanent", "httpref/facts.py",
+           '307: ("No", "Yes, with the body")', '307: ("Yes", "Yes, with the body")',
            (G + "test_redirect_table_states_rfc_9110_for_every_cell",)),
-    Mutant("redirect-302-keeps-method", "templates/_macros.html",
-           '(302, "No", "Yes, but a POST may become GET")', '(302, "No", "Yes, with the body")',
+    Mutant("redirect-302-keeps-method", "httpref/facts.py",
+           '302: ("No", "Yes, but a POST may become GET")', '302: ("No", "Yes, with the body")',
            (G + "test_redirect_table_states_rfc_9110_for_every_cell",)),
     # The writer.
     Mutant("rebuild-writes-straight-into-out", "httpref/pipeline.py",  # an earlier build stays ours
@@ -119,23 +120,36 @@ MUTANTS = (
     Mutant("stale-pages-kept", "httpref/pipeline.py", "count += remove_stale(",
            "count += 0 and remove_stale(",
            (G + "test_the_dev_server_removes_the_page_of_a_deleted_entry",)),
-    Mutant("class-page-not-rerendered", "httpref/pipeline.py",
-           "for url in (HOME, class_url(site.by_code[code].class_key), API)}",
-           "for url in (HOME, API)}",
+    Mutant("class-page-not-rerendered", "httpref/render.py",
+           "(cls, tuple(entry.listing for entry in codes), linked(CLASSES_SOURCE)),",
+           "(cls, linked(CLASSES_SOURCE)),",
            (G + "test_a_phrase_edit_reaches_every_page_that_shows_it",)),
-    Mutant("api-not-rerendered", "httpref/pipeline.py",
-           "for url in (HOME, class_url(site.by_code[code].class_key), API)}",
-           "for url in (HOME, class_url(site.by_code[code].class_key))}",
+    Mutant("api-not-rerendered", "httpref/render.py",
+           'ensure_ascii=False, indent=2) + "\\n").encode(), tuple(site.codes))',
+           'ensure_ascii=False, indent=2) + "\\n").encode())',
            (G + "test_a_phrase_edit_reaches_every_page_that_shows_it",)),
-    Mutant("previous-neighbour-missed", "httpref/pipeline.py",
-           "site.codes[max(index - 1, 0):index + 2]", "site.codes[index:index + 2]",
+    Mutant("previous-neighbour-missed", "httpref/render.py",
+           "for item in (previous, following) if item)", "for item in (following,) if item)",
            (G + "test_a_phrase_edit_reaches_every_page_that_shows_it",)),
-    Mutant("next-neighbour-missed", "httpref/pipeline.py",
-           "site.codes[max(index - 1, 0):index + 2]", "site.codes[max(index - 1, 0):index + 1]",
+    Mutant("next-neighbour-missed", "httpref/render.py",
+           "for item in (previous, following) if item)", "for item in (previous,) if item)",
            (G + "test_a_phrase_edit_reaches_every_page_that_shows_it",)),
-    Mutant("phrase-not-in-listing", "httpref/pipeline.py",
-           "return (entry.phrase, entry.summary,", "return (entry.summary,",
+    Mutant("phrase-not-in-listing", "httpref/model.py",
+           "return (self.code, self.phrase, self.summary,", "return (self.code, self.summary,",
            (G + "test_a_phrase_edit_reaches_every_page_that_shows_it",)),
+    Mutant("links-not-in-what-a-page-shows", "httpref/render.py",
+           "shows = (entry, site.classes[entry.class_key][\"name\"], linked(entry.source),",
+           "shows = (entry, site.classes[entry.class_key][\"name\"],",
+           (R + "[a linked phrase]", R + "[an origin that code lists select by]")),
+    Mutant("redirect-table-not-in-what-it-shows", "httpref/render.py",
+           "entry.code in facts.REDIRECTS and linked(*facts.REDIRECTS))", ")",
+           ("tests/test_serve.py::test_a_redirect_name_edit_reaches_every_redirect_table",)),
+    Mutant("assets-not-in-what-pages-show", "httpref/render.py",
+           "tuple(url for url, _ in assets.values()), site.config)", "site.config)",
+           (R + "[the stylesheet]",)),
+    Mutant("templates-not-in-what-pages-show", "httpref/render.py",
+           "common = (templates_digest(templates),", "common = (0,",
+           (R + "[a template]",)),
     # Parallel rendering.
     Mutant("one-render-worker", "httpref/pipeline.py",
            "return min(os.cpu_count() or 1, 4)", "return 1",
@@ -179,10 +193,6 @@ MUTANTS = (
     Mutant("page-takes-a-code-url", "httpref/content.py", "    if taken:\n", "    if False:\n",
            (M + "test_a_prose_page_cannot_take_a_url_the_site_uses",)),
     # The dev server while content is broken.
-    Mutant("no-full-build-after-a-failure", "httpref/pipeline.py",
-           "        except BaseException:\n            self.site = None\n",
-           "        except BaseException:\n",
-           ("tests/test_serve.py::test_after_a_failed_build_template_and_static_edits_are_applied",)),
     Mutant("lost-files-not-restored", "httpref/pipeline.py", "count = self.restore()",
            "count = 0", ("tests/test_serve.py::"
                          "test_built_files_deleted_or_changed_behind_its_back_come_back",)),

@@ -252,7 +252,7 @@ def test_the_dev_server_removes_the_page_of_a_deleted_entry(fixture_site, tmp_pa
     assert app.respond("/499/", "GET")[0] == "200 OK"
     path = fixture_site / "content" / "codes" / "499.md"
     path.unlink()
-    assert rebuild(builder, app, [str(path)]), app.error
+    assert rebuild(builder, app), app.error
     status, _, body = app.respond("/499/", "GET")
     assert status == "404 Not Found" and b"Page not found" in body
     assert not (out / "499" / "index.html").exists()
@@ -272,7 +272,7 @@ def test_a_phrase_edit_reaches_every_page_that_shows_it(fixture_site, tmp_path):
     builder = Builder(fixture_site, out)
     builder.build()
     path.write_text(path.read_text().replace("phrase: Vendor Thing", "phrase: Renamed Thing", 1))
-    builder.build([str(path)])
+    builder.build()
 
     def shows(rel):
         return "Renamed Thing" in (out / rel).read_text(encoding="utf-8")

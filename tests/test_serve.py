@@ -140,14 +140,14 @@ def test_rebuild_reports_errors_to_the_app_and_recovers(fixture_site, tmp_path):
     page = fixture_site / "content" / "codes" / "200.md"
     good = page.read_text()
     page.write_text(good.replace("phrase: OK", "phrase: No"))
-    assert rebuild(builder, app, [str(page)]) is False
+    assert rebuild(builder, app) is False
     assert app.error.startswith("content/codes/200.md:2: phrase:")
     status, _, body = app.respond("/", "GET")
     assert status == "200 OK" and b"Build failed; showing the last good site." in body
     status, _, body = app.respond("/200/", "GET")  # the broken entry itself: its draft
     assert status == "200 OK" and b"Draft: this entry does not pass" in body
     page.write_text(good)
-    assert rebuild(builder, app, [str(page)]) is True and app.error == "" and app.drafts == {}
+    assert rebuild(builder, app) is True and app.error == "" and app.drafts == {}
 
 
 def test_a_new_entry_is_a_marked_draft_in_the_dev_server_and_never_built(fixture_site, tmp_path):
@@ -195,14 +195,14 @@ def test_after_a_failed_build_template_and_static_edits_are_applied(fixture_site
     page = fixture_site / "content" / "codes" / "200.md"
     good = page.read_text()
     page.write_text(good.replace("phrase: OK", "phrase: No"))
-    assert rebuild(builder, app, [str(page)]) is False
+    assert rebuild(builder, app) is False
     template = fixture_site / "templates" / "base.html"
     template.write_text(template.read_text().replace("<footer", "<!-- edited --><footer"))
-    assert rebuild(builder, app, [str(template)]) is False  # still broken: nothing written
+    assert rebuild(builder, app) is False  # still broken: nothing written
     (fixture_site / "static" / "style.css").write_text("body{color:red}")
-    assert rebuild(builder, app, [str(fixture_site / "static" / "style.css")]) is False
+    assert rebuild(builder, app) is False
     page.write_text(good)
-    assert rebuild(builder, app, [str(page)]) is True  # only the entry changed, this time
+    assert rebuild(builder, app) is True  # only the entry changed, this time
     assert "<!-- edited -->" in (out / "index.html").read_text()
     assert "<!-- edited -->" in (out / "404" / "index.html").read_text()
     styles = list((out / "static").glob("style.*.css"))
@@ -221,7 +221,7 @@ def test_built_files_deleted_or_changed_behind_its_back_come_back(fixture_site, 
     (out / "index.html").write_text("edited by hand")
     page = fixture_site / "content" / "codes" / "404.md"
     page.write_text(page.read_text() + "\n")
-    rebuild(builder, app, [str(page)])
+    rebuild(builder, app)
     assert snapshot(out) == built
 
 
@@ -237,13 +237,69 @@ def test_incremental_rebuilds_equal_a_full_build(fixture_site, tmp_path, edit):
     page = fixture_site / "content" / "codes" / "200.md"
     page.write_text(page.read_text().replace(*edit, 1))
     try:
-        builder.build([str(page)])
+        builder.build()
         build_site(fixture_site, full)
     except ContentError:
         page.write_text(page.read_text().replace(edit[1], edit[0], 1))
         build_site(fixture_site, full)
     assert snapshot(out) == snapshot(full)
 
+
+
+REAL_EDITS = {
+    "a linked phrase": [("content/codes/499.md", "phrase: Client Closed Request",
+                         "phrase: Client Closed The Request")],
+    "an origin that code lists select by": [("content/codes/444.md", "origin: log-only",
+                                             "origin: edge")],
+    "a redirect's registered name": [
+        ("content/registry.csv", "307,Temporary Redirect,", "307,Temporary Redirect Now,"),
+        ("content/codes/307.md", "phrase: Temporary Redirect", "phrase: Temporary Redirect Now")],
+    "a class description": [("content/classes.yaml", "A 1xx response is a progress note",
+                              "A 1xx response is a short progress note")],
+    "the explainer": [("content/pages/how-status-codes-work.md", "## The shape of a response",
+                       "## The shape of any response")],
+    "a template": [("templates/_macros.html", "<caption>", "<caption>Compared: ")],
+    "the stylesheet": [("static/style.css", "", "main{outline:0}")],
+}
+
+
+@pytest.mark.parametrize("edits", REAL_EDITS.values(), ids=REAL_EDITS.keys())
+def test_the_dev_server_rebuilds_exactly_what_an_edit_touches(real_site, tmp_path, edits):
+    """Every page that shows what an edit changed is rebuilt: the result equals a full build."""
+    out = tmp_path / "out"
+    builder = Builder(real_site, out)
+    builder.build()
+    for name, old, new in edits:
+        path = real_site / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (name, old)
+        path.write_text(text.replace(old, new, 1) if old else text + new, encoding="utf-8")
+    assert builder.build() > 0
+    build_site(real_site, tmp_path / "full")
+    assert snapshot(out) == snapshot(tmp_path / "full")
+
+
+def test_a_redirect_name_edit_reaches_every_redirect_table(fixture_site, tmp_path):
+    """The redirect table on each redirect page names the other redirects, though the
+    page's own text may never link them."""
+    codes = fixture_site / "content" / "codes"
+    for code, phrase, section in ((301, "Moved Permanently", "15.4.2"),  # 303: 307 is
+                                  (303, "See Other", "15.4.4"),  # not 301's neighbour
+                                  (307, "Temporary Redirect", "15.4.8")):
+        text = (codes / "200.md").read_text().replace("phrase: OK", f"phrase: {phrase}")
+        text = text.replace("§15.3.1", f"§{section}").replace("status: 200", f"status: {code}")
+        (codes / f"{code}.md").write_text(text)
+    out = tmp_path / "out"
+    builder = Builder(fixture_site, out)
+    builder.build()
+    registry = fixture_site / "content" / "registry.csv"
+    registry.write_text(registry.read_text().replace("307,Temporary Redirect,", "307,Redirect,"))
+    (codes / "307.md").write_text((codes / "307.md").read_text().replace(
+        "phrase: Temporary Redirect", "phrase: Redirect"))
+    builder.build()
+    assert '<a href="/307/">307 Redirect</a>' in (out / "301" / "index.html").read_text()
+    build_site(fixture_site, tmp_path / "full")
+    assert snapshot(out) == snapshot(tmp_path / "full")
 
 
 def test_watch_list_names_the_sources_and_never_the_output(fixture_site):
