@@ -32,7 +32,7 @@ def use_the_project_environment():
 
 use_the_project_environment()
 
-from httpref.content import load_registry, registry_spec  # noqa: E402
+from httpref.registry import load_registry, registry_spec  # noqa: E402
 from httpref.model import ContentError, url_problem  # noqa: E402
 from httpref.pipeline import build_site, check_site  # noqa: E402
 from httpref.schema import scaffold  # noqa: E402

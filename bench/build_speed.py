@@ -61,7 +61,8 @@ def breakdown():
     stats = pstats.Stats(profile).stats
     groups = {"YAML": ("yaml/",), "Markdown": ("markdown/",), "Pygments": ("pygments/",),
               "Jinja": ("jinja2/",), "writing": ("httpref/write.py",),
-              "validation": ("httpref/content.py", "httpref/reader.py")}
+              "validation": ("httpref/content.py", "httpref/reader.py", "httpref/kinds/",
+                             "httpref/registry.py")}
     total = {name: 0.0 for name in groups}
     for (filename, _, _), (_, _, own, _, _) in stats.items():
         for name, markers in groups.items():

@@ -10,7 +10,9 @@ from datetime import date
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .content import CODE_FILE, expired_registrations, load_site, read_draft
+from .content import load_site
+from .kinds.codes import CODE_FILE, read_draft
+from .registry import expired_registrations
 from .memo import Memo
 from .model import ContentError
 from .render import fingerprint_assets, render_changed, render_draft, render_site

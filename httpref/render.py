@@ -15,6 +15,7 @@ from markupsafe import Markup
 from . import facts, routes
 from .model import ContentError, Problem, Site, StatusCode, is_editor_file
 from .schema import CLASS_KEYS
+from .kinds import KINDS
 from .markup import Markdown, highlight_code
 from .memo import Memo
 
@@ -118,22 +119,6 @@ def breadcrumbs(site: Site, trail: list) -> dict:
             for index, (name, url) in enumerate(trail, 1)
         ],
     }
-
-
-def code_json_ld(site: Site, entry: StatusCode, markdown) -> list:
-    cls = site.classes[entry.class_key]
-    trail = [("HTTP status codes", routes.HOME),
-             (f"{entry.class_key} {cls['name']}", routes.class_url(entry.class_key)),
-             (f"{entry.code} {entry.phrase}", entry.url)]
-    faq = {
-        "@type": "FAQPage",
-        "mainEntity": [
-            {"@type": "Question", "name": item["q"],
-             "acceptedAnswer": {"@type": "Answer", "text": markdown.short(item["a"]).striptags()}}
-            for item in entry.faq
-        ],
-    }
-    return {"@context": "https://schema.org", "@graph": [breadcrumbs(site, trail), faq]}
 
 
 def api_record(site: Site, entry: StatusCode) -> dict:
@@ -244,62 +229,58 @@ class Output:
     shows: tuple
 
 
+class Plan:
+    """What a kind of content declares its pages with (see kinds/): `page` for each, and
+    the helpers their context and what they show are made with."""
+
+    def __init__(self, site: Site, env: Environment, markdown: Markdown):
+        self.site, self.env, self.markdown = site, env, markdown
+        self.outputs, self.listed = [], []  # listed: the URLs of the pages, for the sitemap
+        self.linked = links_shown(site)
+
+    def page(self, url: str, template: str, shows: tuple, **context):
+        """A page at `url` from `template`; `shows` is every fact it displays."""
+        if url.endswith("/"):
+            self.listed.append(url)
+        self.file(url, lambda: self.env.get_template(template).render(
+            url=url, **{name: value() if callable(value) else value
+                        for name, value in context.items()}).encode("utf-8"), shows)
+
+    def file(self, url: str, make, shows: tuple = ()):
+        self.outputs.append(Output(routes.output_path(url), make, shows))
+
+    @staticmethod
+    def json_ld(data) -> Markup:
+        return json_ld(data)
+
+    def breadcrumbs(self, trail: list) -> dict:
+        return breadcrumbs(self.site, trail)
+
+
 def plan_site(site: Site, templates: Path, assets: dict, memo: Memo) -> tuple:
     """(every Output of the site, the Markdown converter they render with)."""
     markdown = Markdown(site, memo.markdown)
     env = make_environment(templates, site, assets, markdown, memo)
     base = site.config["base_url"]
-    plan, listed = [], []  # listed: the URLs of the site's pages, for the sitemap
-    linked = links_shown(site)
-
-    def page(url: str, template: str, shows: tuple, **context):
-        if url.endswith("/"):
-            listed.append(url)
-        plan.append(Output(routes.output_path(url), lambda: env.get_template(template).render(
-            url=url, **{name: value() if callable(value) else value
-                        for name, value in context.items()}).encode("utf-8"), shows))
-
-    def file(url: str, make, shows: tuple = ()):
-        plan.append(Output(routes.output_path(url), make, shows))
-
+    out = Plan(site, env, markdown)
     home_ld = {"@context": "https://schema.org", "@graph": [
         {"@type": "WebSite", "name": site.config["title"], "url": base + routes.HOME},
         breadcrumbs(site, [("HTTP status codes", routes.HOME)])]}
-    page(routes.HOME, "home.html", (tuple(entry.listing for entry in site.codes),
-                                    tuple(site.classes.items())), json_ld=json_ld(home_ld))
-    for index, entry in enumerate(site.codes):
-        previous = site.codes[index - 1] if index else None
-        following = site.codes[index + 1] if index + 1 < len(site.codes) else None
-        shows = (entry, site.classes[entry.class_key]["name"], linked(entry.source),
-                 *((item.code, item.phrase) for item in (previous, following) if item),
-                 entry.code in facts.REDIRECTS and linked(*facts.REDIRECTS))
-        page(entry.url, "code.html", shows, entry=entry, previous=previous, next=following,
-             json_ld=lambda entry=entry: json_ld(code_json_ld(site, entry, markdown)))
-    for key in CLASS_KEYS:
-        cls = site.classes[key]
-        codes = [entry for entry in site.codes if entry.class_key == key]
-        trail = [("HTTP status codes", routes.HOME), (f"{key} {cls['name']}", routes.class_url(key))]
-        page(routes.class_url(key), "class.html",
-             (cls, tuple(entry.listing for entry in codes), linked(CLASSES_SOURCE)),
-             key=key, cls=cls, codes=codes,
-             json_ld=json_ld({"@context": "https://schema.org", **breadcrumbs(site, trail)}))
-    for prose in site.pages:
-        trail = [("HTTP status codes", routes.HOME), (prose.title, prose.url)]
-        page(prose.url, "page.html", (prose, linked(prose.source)), prose=prose,
-             json_ld=json_ld({"@context": "https://schema.org", **breadcrumbs(site, trail)}))
-    page(routes.NOT_FOUND, "404.html", (404 in site.by_code,), json_ld=None)
-    page(routes.SITEMAP, "sitemap.xml", (tuple(listed),), urls=sorted(listed))
-    file("/_headers", lambda: env.get_template("headers.txt").render().encode())
-    file("/robots.txt", lambda: f"User-agent: *\nAllow: /\n\nSitemap: {base}{routes.SITEMAP}\n".encode())
-    file(routes.API, lambda: (json.dumps(
+    out.page(routes.HOME, "home.html", (tuple(entry.listing for entry in site.codes),
+                                        tuple(site.classes.items())), json_ld=json_ld(home_ld))
+    for kind in KINDS:
+        kind.outputs(site, out)
+    out.page(routes.NOT_FOUND, "404.html", (404 in site.by_code,), json_ld=None)
+    out.page(routes.SITEMAP, "sitemap.xml", (tuple(out.listed),), urls=sorted(out.listed))
+    out.file("/_headers", lambda: env.get_template("headers.txt").render().encode())
+    out.file("/robots.txt",
+             lambda: f"User-agent: *\nAllow: /\n\nSitemap: {base}{routes.SITEMAP}\n".encode())
+    out.file(routes.API, lambda: (json.dumps(
         {"codes": [api_record(site, entry) for entry in site.codes]},
         ensure_ascii=False, indent=2) + "\n").encode(), tuple(site.codes))
     for url, data in assets.values():
-        file(url, lambda data=data: data)  # the URL holds the content hash
-    return plan, markdown
-
-
-CLASSES_SOURCE = "content/classes.yaml"
+        out.file(url, lambda data=data: data)  # the URL holds the content hash
+    return out.outputs, markdown
 
 
 def links_shown(site: Site):

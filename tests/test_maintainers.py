@@ -189,3 +189,12 @@ def test_a_missing_page_the_templates_link_to_is_named(fixture_site):
     assert problems_of(fixture_site) == [
         "content/pages/how-status-codes-work.md:1: file: the templates link to this page; it is "
         "missing"]
+
+
+def test_a_class_given_twice_is_reported(fixture_site):
+    path = fixture_site / "content" / "classes.yaml"
+    text = path.read_text(encoding="utf-8")
+    first = text.split("\n2xx:")[0]
+    path.write_text(text + first, encoding="utf-8")
+    line = text.count("\n") + 1
+    assert problems_of(fixture_site) == [f"content/classes.yaml:{line}: 1xx: class given twice"]
