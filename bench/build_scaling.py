@@ -23,9 +23,10 @@ TEMPLATE_ENTRY = "522.md"
 DRIVER = r'''
 import re, sys, pathlib
 sys.path.insert(0, sys.argv[3])
-from httpref import content, markup
-content.CODE_FILE = re.compile(r"([1-5]\d{2,5})\.md")   # bench only: numbers beyond 599
-content.CODE_REF = markup.CODE_REF = re.compile(r"[1-5]\d{2,5}$")
+from httpref import markup, reader
+from httpref.kinds import codes
+codes.CODE_FILE = re.compile(r"([1-5]\d{2,5})\.md")   # bench only: numbers beyond 599
+reader.CODE_REF = markup.CODE_REF = re.compile(r"[1-5]\d{2,5}$")
 from httpref.pipeline import build_site
 build_site(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]))
 '''
