@@ -10,6 +10,7 @@ from . import facts, schema
 from .routes import code_url, page_url
 
 NEWLINE = re.compile("\n")
+ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")  # a day as content and the registry write it
 SHORT_LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 CODE_LIST = "codes:"  # [[codes: no-content]]: every code with the named properties
 RFC_REF = re.compile(r"RFC ?(\d{3,5})(?: ?§ ?(\d+(?:\.\d+)*))?$")

@@ -8,13 +8,12 @@ from pathlib import Path
 import yaml
 
 from . import facts, schema
-from .model import (CODE_LIST, CODE_REF, SHORT_LINK, Problem, default_value, line_at, parse_spec,
-                    url_problem)
+from .model import (CODE_LIST, CODE_REF, ISO_DAY, SHORT_LINK, Problem, default_value, line_at,
+                    parse_spec, url_problem)
 
 YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_FILE_BYTES = 500_000  # the longest entry is about 15 kB; anything near this is a mistake
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
-ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 # Markdown that would show as typed where text is shown plain: short links, code, emphasis,
 # links, HTML tags and character references.
 MARKUP_IN_PLAIN = re.compile(r"\[\[[^\]]*\]\]|`[^`]*`|\*\*|__|\]\(|<[A-Za-z/!][^>]*>?|&#?\w+;"

@@ -5,10 +5,9 @@ import re
 from pathlib import Path
 
 from . import schema
-from .model import ContentError, Problem, RegistryEntry, Spec, parse_spec
+from .model import CODE_REF, ISO_DAY, ContentError, Problem, RegistryEntry, Spec, parse_spec
 
 REGISTRY_COLUMNS = ("code", "name", "reference", "status", "registered", "extended", "expires")
-CODE = re.compile(r"[1-5]\d\d")
 
 
 def load_registry(path: Path, problems: list | None = None) -> dict:
@@ -41,7 +40,7 @@ def registry_row_problem(row: dict, registry: dict):
     if None in row or None in row.values():
         return "row", f"expected {len(REGISTRY_COLUMNS)} columns: {','.join(REGISTRY_COLUMNS)}"
     code = row["code"]
-    if not CODE.fullmatch(code):
+    if not CODE_REF.match(code):
         return "code", f"expected a status code from 100 to 599, got '{code}'"
     if int(code) in registry:
         return "code", f"{code} is listed twice"
@@ -49,7 +48,7 @@ def registry_row_problem(row: dict, registry: dict):
         return "status", (f"expected one of {', '.join(schema.REGISTRY_STATUSES)}, got "
                           f"'{row['status']}'")
     for name in ("registered", "extended", "expires"):
-        if row[name] and not re.fullmatch(r"\d{4}-\d\d-\d\d", row[name]):
+        if row[name] and not ISO_DAY.fullmatch(row[name]):
             return name, f"expected a date written YYYY-MM-DD or nothing, got '{row[name]}'"
     return None
 

@@ -11,6 +11,7 @@ from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .model import ContentError, is_editor_file
+from .kinds.codes import DRAFT_MARK
 from .pipeline import Builder
 from .routes import STATIC
 
@@ -50,31 +51,28 @@ class SiteApp:
         if raw_path + "/" in self.drafts:
             return "301 Moved Permanently", [("Location", raw_path + "/")], b""
         draft = self.drafts.get(raw_path.removesuffix("index.html"))
-        if draft and raw_path.startswith(STATIC):
-            kind = content_type(raw_path)
-            return "200 OK", [("Content-Type", kind)], b"" if method == "HEAD" else draft
-        if draft:
-            return "200 OK", HTML_HEADERS, b"" if method == "HEAD" else self.with_banner(
-                without_csp(draft), DRAFT_HEADING, self.error)
-        path = self.resolve(raw_path)
-        if path is not None and not path.exists() and self.restore():
-            log.info("Put back built files deleted behind the server's back")
-        if path is not None and path.is_dir():
-            if not raw_path.endswith("/"):
-                return "301 Moved Permanently", [("Location", raw_path + "/")], b""
-            path = path / "index.html"
-            if not path.exists() and self.restore():
-                log.info("Put back built files deleted behind the server's back")
-        if path is None or not path.is_file():
-            status, path = "404 Not Found", self.out / "404.html"
+        if draft is not None:  # a page, or the static files it links to
+            status, body, heading = "200 OK", draft, DRAFT_HEADING
+            name = raw_path if raw_path.startswith(STATIC) else "index.html"
         else:
-            status = "200 OK"
-        body = path.read_bytes() if path.is_file() else EMPTY_PAGE  # before any good build
-        kind = content_type(path.name)
-        if kind == "text/html" and self.error:
-            body = self.with_banner(without_csp(body), ERROR_HEADING, self.error)
-        elif kind == "text/html":
+            path = self.resolve(raw_path)
+            if path is not None and not (path.is_file() or (path / "index.html").is_file()) \
+                    and self.restore():
+                log.info("Put back built files deleted behind the server's back")
+            if path is not None and path.is_dir():
+                if not raw_path.endswith("/"):
+                    return "301 Moved Permanently", [("Location", raw_path + "/")], b""
+                path = path / "index.html"
+            status = "200 OK" if path is not None and path.is_file() else "404 Not Found"
+            if status != "200 OK":
+                path = self.out / "404.html"
+            body = path.read_bytes() if path.is_file() else EMPTY_PAGE  # before any good build
+            name, heading = path.name, ERROR_HEADING
+        kind = content_type(name)
+        if kind == "text/html":
             body = without_csp(body)
+            if self.error:
+                body = self.with_banner(body, heading, self.error)
         if kind.startswith("text/") or kind.endswith(("json", "xml", "javascript")):
             kind += "; charset=utf-8"
         headers = [("Content-Type", kind), ("Cache-Control", "no-store")]
@@ -103,9 +101,8 @@ class SiteApp:
 
 ERROR_HEADING = "Build failed; showing the last good site."
 DRAFT_HEADING = ("Draft: this entry does not pass `python build.py check` yet, so only the dev "
-                 "server shows it, never a build. [Draft: …] marks what is missing or wrong.")
+                 f"server shows it, never a build. {DRAFT_MARK}…] marks what is missing or wrong.")
 EMPTY_PAGE = b'<!doctype html>\n<html lang="en"><meta charset="utf-8"><title>Build failed</title><body></body></html>'
-HTML_HEADERS = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")]
 
 
 def without_csp(body: bytes) -> bytes:

@@ -17,6 +17,7 @@ from .base import Job, source_files
 
 NAME = "codes"
 CODE_FILE = re.compile(r"([1-5]\d\d)\.md")
+DRAFT_MARK = "[Draft: "  # how a draft page marks a missing or wrong part
 FENCE = re.compile(r"^(```+|~~~+)\s*([^\s`]*)")
 
 
@@ -132,7 +133,7 @@ def read_draft(path: Path, root: Path, registry: dict) -> tuple:
 
 def draft_mark(name: str, messages: list | None, help_text: str) -> str:
     """What a draft page shows in place of a missing or wrong part."""
-    return f"[Draft: {name}: {'; '.join(messages) if messages else 'missing. ' + help_text}]"
+    return f"{DRAFT_MARK}{name}: {'; '.join(messages) if messages else 'missing. ' + help_text}]"
 
 
 def check_identity(reader: FileReader, code: int, entry, values: dict, missing_line: int):

@@ -8,8 +8,10 @@ from .codes import CODE_FILE
 
 NAME = "pages"
 # Page names whose URL the site gives to something else.
-RESERVED_NAMES = {**{key: f"the {key} class page" for key in schema.CLASS_KEYS},
-                  "api": "the JSON API", "static": "the stylesheet, script and icon"}
+RESERVED_NAMES = {**{routes.class_url(key).strip("/"): f"the {key} class page"
+                     for key in schema.CLASS_KEYS},
+                  routes.API.split("/")[1]: "the JSON API",
+                  routes.STATIC.strip("/"): "the stylesheet, script and icon"}
 
 
 def load(job: Job) -> tuple:
