@@ -32,10 +32,9 @@ def use_the_project_environment():
 
 use_the_project_environment()
 
-from httpref.registry import load_registry, registry_spec  # noqa: E402
+from httpref.kinds import KINDS  # noqa: E402
 from httpref.model import ContentError, url_problem  # noqa: E402
 from httpref.pipeline import build_site, check_site  # noqa: E402
-from httpref.schema import scaffold  # noqa: E402
 from httpref.write import OutputError  # noqa: E402
 
 log = logging.getLogger("httpref")
@@ -56,41 +55,47 @@ def command_build(args) -> int:
 
 def command_check(args) -> int:
     site = check_site(ROOT)
-    log.info("Content is valid: %d codes", len(site.codes))
-    missing = [code for code in args.codes if code not in site.by_code]
+    log.info("Content is valid: %d codes, %d comparisons", len(site.codes), len(site.comparisons))
+    known = {str(entry.code) for entry in site.codes} | {item.slug for item in site.comparisons}
+    missing = [name for name in args.names if name not in known]
     if missing:
-        log.error("no content file for %s", ", ".join(map(str, missing)))
+        log.error("no content file for %s", ", ".join(missing))
         return 1
-    return run_examples(args.codes) if args.codes else 0
+    return run_examples(args.names) if args.names else 0
 
 
-def run_examples(codes: list) -> int:
-    """Run the given entries' code examples for real, as `make test` does for every entry."""
+def run_examples(names: list) -> int:
+    """Run the given entries' and comparisons' code examples for real, as `make test` does
+    for all of them."""
     node = ROOT / "tests" / "node"
     if not (node / "node_modules").exists():
         log.info("Installing the pinned Express for the examples (once)…")
         subprocess.run(["make", "-s", "-C", str(ROOT), "tests/node/node_modules/.package-lock.json"],
                        check=True)  # the Makefile's own step, as `make test` runs it
-    log.info("Running the examples of %s…", ", ".join(map(str, codes)))
+    log.info("Running the examples of %s…", ", ".join(names))
     command = [sys.executable, "-m", "pytest", "tests/test_examples.py", "-q", "-rs",
-               "-p", "no:cacheprovider", *(f"--code={code}" for code in codes)]
+               "-p", "no:cacheprovider", *(f"--only={name}" for name in names)]
     return subprocess.run(command, cwd=ROOT).returncode
 
 
 def command_new(args) -> int:
-    path = ROOT / "content" / "codes" / f"{args.code}.md"
-    if path.exists():
-        log.error("%s already exists: edit it, watch it with `python build.py serve` at "
-                  "http://127.0.0.1:8000/%d/, and check it with `python build.py check %d`",
-                  path.relative_to(ROOT), args.code, args.code)
+    made = next(filter(None, (getattr(kind, "new_file", lambda root, name: None)(ROOT, args.name)
+                              for kind in KINDS)), None)
+    if made is None:
+        log.error("expected a status code (418) or a comparison (401-vs-403), got %r", args.name)
         return 1
-    entry = load_registry(ROOT / "content" / "registry.csv").get(args.code)
-    spec = registry_spec(entry.reference) if entry else None
-    path.write_text(scaffold(args.code, entry.name if entry else "", str(spec or "")),
-                    encoding="utf-8")
-    log.info("Wrote %s: `python build.py serve` shows it as a draft at "
-             "http://127.0.0.1:8000/%d/ while you fill in every TODO; then run "
-             "`python build.py check %d`", path.relative_to(ROOT), args.code, args.code)
+    path, text, url = made
+    url = f"http://127.0.0.1:8000{url}"
+    if path.exists():
+        log.error("%s already exists: edit it, watch it with `python build.py serve` at %s, "
+                  "and check it with `python build.py check %s`", path.relative_to(ROOT), url,
+                  args.name)
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    log.info("Wrote %s: `python build.py serve` shows it as a draft at %s while you fill in "
+             "every TODO; then run `python build.py check %s`", path.relative_to(ROOT), url,
+             args.name)
     return 0
 
 
@@ -100,10 +105,12 @@ def command_serve(args) -> int:
     return 0
 
 
-def status_code(text: str) -> int:
-    if not (text.isdigit() and len(text) == 3 and 100 <= int(text) <= 599):
-        raise argparse.ArgumentTypeError(f"expected a status code from 100 to 599, got {text!r}")
-    return int(text)
+def content_name(text: str) -> str:
+    """A status code (418) or a comparison (401-vs-403): what `new` and `check` take."""
+    if not re.fullmatch(r"[1-5]\d\d(-vs-[1-5]\d\d)*", text):
+        raise argparse.ArgumentTypeError(f"expected a status code from 100 to 599 or a "
+                                         f"comparison such as 401-vs-403, got {text!r}")
+    return text
 
 
 def base_url(text: str) -> str:
@@ -126,13 +133,15 @@ def parse_args(argv):
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--out", default=str(ROOT / "_site"))
     serve.set_defaults(run=command_serve)
-    new = commands.add_parser("new", help="scaffold content/codes/CODE.md")
-    new.add_argument("code", type=status_code)
+    new = commands.add_parser("new", help="scaffold content/codes/CODE.md or "
+                              "content/compare/A-vs-B.md")
+    new.add_argument("name", type=content_name, metavar="CODE|A-vs-B")
     new.set_defaults(run=command_new)
     check = commands.add_parser("check", help="validate all content without writing output; "
-                                "with codes, also run their code examples")
-    check.add_argument("codes", nargs="*", type=status_code, metavar="CODE",
-                       help="run these entries' examples for real too (needs Node and npm)")
+                                "with codes or comparisons, also run their code examples")
+    check.add_argument("names", nargs="*", type=content_name, metavar="CODE|A-vs-B",
+                       help="run these entries' or comparisons' examples for real too (needs "
+                            "Node and npm)")
     check.set_defaults(run=command_check)
     return parser.parse_args(argv)
 

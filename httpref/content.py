@@ -24,7 +24,9 @@ def load_site(root: Path, base_url: str | None = None, skip=frozenset(),
     if base_url:
         config["base_url"] = base_url
     config["base_url"] = config.get("base_url", "").rstrip("/")
-    loaded = {kind.NAME: kind.load(job) for kind in KINDS}
+    for kind in KINDS:  # a kind may check against the kinds before it (codes come first)
+        job.loaded[kind.NAME] = kind.load(job)
+    loaded = job.loaded
     broken = codes.present(job) - {entry.code for entry in loaded["codes"]}
     check_links(loaded["codes"], registry, job.links, job.problems, broken)
     if job.problems:

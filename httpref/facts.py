@@ -28,11 +28,28 @@ REDIRECTS = {
 @dataclass(frozen=True)
 class Rule:
     """One fact about a code: a short key for data, a sentence of Markdown without its final
-    full stop (the spec follows it in brackets), and the spec section that states it."""
+    full stop (the spec follows it in brackets), and the spec section that states it (or a
+    document's name, with its address in `url`)."""
 
     key: str
     text: str
     spec: str
+    url: str = ""
+
+
+# What a browser does on a page navigation (the Fetch and HTML standards say it; the browser
+# tests check the keys in Chromium).
+FETCH = ("Fetch Standard", "https://fetch.spec.whatwg.org/#http-redirect-fetch")
+HTML = ("HTML Standard", "https://html.spec.whatwg.org/multipage/browsing-the-web.html")
+FOLLOWED = {301: "a POST is repeated as a GET without its body; other methods are kept",
+            302: "a POST is repeated as a GET without its body; other methods are kept",
+            303: "every method but HEAD becomes a GET without a body",
+            307: "the method and body are repeated unchanged",
+            308: "the method and body are repeated unchanged"}
+# What Google Search does with a URL that answers the code (documented, not observed here).
+GOOGLE = ("Google Search Central",
+          "https://developers.google.com/search/docs/crawling-indexing/http-network-errors",
+          "2026-12-05")
 
 
 def cache_rule(code: int) -> Rule:
@@ -66,6 +83,61 @@ def content_rule(code: int) -> Rule:
         return Rule("none", "Not allowed: the response ends with its header section",
                     WITHOUT_CONTENT[code])
     return Rule("allowed", "Allowed, except in a response to HEAD", "RFC 9110 §9.3.2")
+
+
+def browser_rule(code: int) -> Rule:
+    """What a browser does when a page it navigates to answers with this code."""
+    if code < 200:
+        return Rule("interim", "Nothing to show: it waits for the final response",
+                    "RFC 9110 §15.2")
+    if code in (204, 205):
+        return Rule("stays", "Stays on the current page: the navigation ends without "
+                             "showing anything new", *HTML)
+    if code in FOLLOWED:
+        return Rule("follows", f"Follows `Location` by itself (at most 20 redirects in a row); "
+                               f"{FOLLOWED[code]}", *FETCH)
+    if code == 304:
+        return Rule("cached", "Shows its cached copy: a browser gets 304 only to a conditional "
+                              "request it sent to revalidate that copy", "RFC 9111 §4.3.4")
+    if code == 401:
+        return Rule("prompt", "Shows the content; with a `Basic` or `Digest` challenge it first "
+                              "asks for a user name and password and retries with them",
+                    "RFC 9110 §11.6.1")
+    if code == 407:
+        return Rule("proxy-only", "Asks for a password only when its own configured proxy sent "
+                                  "the 407; from any other server it shows a network error page "
+                                  "(Chromium: `ERR_UNEXPECTED_PROXY_AUTH`)", "RFC 9110 §11.7.1")
+    extra = (" and does not follow a `Location` header" if 300 <= code < 400 else
+             "; with no content, Chromium shows its own error page (HTTP ERROR "
+             f"{code})" if code >= 400 else "")
+    return Rule("shows", f"Shows the content it received{extra}", *FETCH)
+
+
+def search_rule(code: int) -> Rule:
+    """What Google Search does with a URL that answers with this code."""
+    name, url, _ = GOOGLE
+    if code == 204:
+        text, key = "Treats it as a page without content; Search Console may report a soft 404", "empty"
+    elif 200 <= code < 300:
+        text, key = ("Considers the content for indexing, which is not a promise to index it; an "
+                     "error message sent with a 2xx is reported as a soft 404", "indexable")
+    elif code in (301, 308):
+        text, key = ("Follows up to 10 redirects; a strong signal that the target is the URL to "
+                     "show in results", "strong-redirect")
+    elif code in (302, 303, 307):
+        text, key = ("Follows up to 10 redirects; a weak signal that the target is the URL to "
+                     "show in results", "weak-redirect")
+    elif code == 304:
+        text, key = "Takes the content as unchanged since the last crawl", "unchanged"
+    elif code == 429 or code >= 500:
+        text, key = ("Slows down crawling; URLs already indexed stay for a while, then are "
+                     "dropped if the errors go on", "server-error")
+    elif code >= 400:
+        text, key = ("Does not index the URL and drops it if it was indexed; every 4xx but 429 "
+                     "counts the same", "not-indexed")
+    else:
+        text, key = "Not covered by Google's documentation", "undocumented"
+    return Rule(key, text, name, url)
 
 
 def properties(entry) -> set:

@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import facts, schema
-from .routes import code_url, page_url
+from .routes import code_url, compare_url, guide_url, page_url
 
 NEWLINE = re.compile("\n")
 ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")  # a day as content and the registry write it
@@ -192,6 +192,95 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Comparison:
+    """A page weighing two or three confusable codes (content/compare/A-vs-B.md)."""
+
+    slug: str
+    source: str
+    codes: tuple
+    fields: dict
+    sections: dict
+    examples: tuple
+
+    def __getattr__(self, name):
+        if name in schema.COMPARE_FIELDS_BY_NAME:
+            return self.fields.get(name, default_value(schema.COMPARE_FIELDS_BY_NAME[name].kind))
+        raise AttributeError(name)
+
+    @property
+    def url(self) -> str:
+        return compare_url(self.slug)
+
+    @property
+    def name(self) -> str:
+        """'401 vs 403'."""
+        return " vs ".join(map(str, self.codes))
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer of a guide question: it leads to another question or to a code."""
+
+    say: str
+    next: str = ""
+    code: int = 0
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    ask: str
+    help: str
+    answers: tuple
+
+
+@dataclass(frozen=True)
+class Guide:
+    """The decision guide (content/guide.yaml): questions from `start` to codes."""
+
+    source: str
+    start: str
+    questions: tuple  # in the file's order
+    outside: tuple = ()  # ({code, why}) registered codes it never leads to, on purpose
+
+    @cached_property
+    def by_id(self) -> dict:
+        return {question.id: question for question in self.questions}
+
+    @cached_property
+    def paths(self) -> dict:
+        """code -> every way the guide reaches it: ((question, answer) …) from the start."""
+        found = {}
+
+        def walk(question, trail):
+            for index, answer in enumerate(question.answers, 1):
+                step = trail + ((question, answer, index),)
+                if answer.next:
+                    walk(self.by_id[answer.next], step)
+                else:
+                    found.setdefault(answer.code, []).append(step)
+        walk(self.by_id[self.start], ())
+        return found
+
+    @staticmethod
+    def question_id(question: Question) -> str:
+        """The id of a question's part of the guide page."""
+        return f"q-{question.id}"
+
+    @staticmethod
+    def result_id(question: Question, index: int) -> str:
+        """The id of the part of the guide that shows where an answer leads (a code)."""
+        return f"a-{question.id}-{index}"
+
+    def ways_to(self, code: int) -> tuple:
+        """How the guide reaches a code: for each way, the answers given and the result's URL."""
+        return tuple((tuple(answer.say for _, answer, _ in steps),
+                      guide_url(self.result_id(steps[-1][0], steps[-1][2])))
+                     for steps in self.paths.get(code, ()))
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything the renderer needs, validated."""
 
@@ -200,12 +289,20 @@ class Site:
     classes: dict
     pages: tuple
     registry: dict
+    comparisons: tuple = ()
+    guide: Guide | None = None
     links: tuple = ()  # (source path, code, line, field) of every [[NNN]] and related code
     origins: dict = field(default_factory=dict)  # rendered text -> [(path, line, field)]
 
     @cached_property
     def by_code(self) -> dict:
         return {entry.code: entry for entry in self.codes}
+
+    def comparisons_with(self, code: int) -> tuple:
+        return tuple(item for item in self.comparisons if code in item.codes)
+
+    def guide_ways_to(self, code: int) -> tuple:
+        return self.guide.ways_to(code) if self.guide else ()
 
     def phrase(self, code: int) -> str:
         """The phrase of a code with a page, else its registered name."""

@@ -11,6 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .content import load_site
+from .kinds import KINDS
 from .kinds.codes import CODE_FILE, read_draft
 from .registry import expired_registrations
 from .memo import Memo
@@ -30,10 +31,9 @@ def check_site(root: Path, today: str | None = None):
     render_in_parallel(site, root / "templates", fingerprint_assets(root / "static"))
     for warning in expired_registrations(site.registry, today or date.today().isoformat()):
         log.warning("warning: %s", warning)
-    missing = sorted(set(site.registry) - set(site.by_code))
-    if missing:
-        log.info("%d registered codes have no page yet: %s", len(missing),
-                 " ".join(map(str, missing)))
+    for kind in KINDS:
+        for note in getattr(kind, "notes", lambda site: ())(site):
+            log.info("%s", note)
     return site
 
 

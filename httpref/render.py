@@ -90,6 +90,8 @@ def make_environment(templates: Path, site: Site, assets: dict, markdown: Markdo
         asset=lambda name: assets[name][0],
         status_label=lambda entry: STATUS_LABELS[entry.status],
         cache_rule=facts.cache_rule,
+        browser_rule=facts.browser_rule,
+        search_rule=facts.search_rule,
         redirects=facts.REDIRECTS,
         csp=csp,
         toc=markdown.toc,
@@ -97,6 +99,8 @@ def make_environment(templates: Path, site: Site, assets: dict, markdown: Markdo
         class_url=routes.class_url,
         explainer_url=prose_url(site, routes.EXPLAINER),
         api_url=routes.API,
+        compare_url=routes.COMPARE,
+        guide_url=routes.GUIDE,
     )
     return env
 
@@ -255,6 +259,14 @@ class Plan:
 
     def breadcrumbs(self, trail: list) -> dict:
         return breadcrumbs(self.site, trail)
+
+    def faq(self, items) -> dict:
+        """FAQPage JSON-LD for [{q, a}, …]."""
+        return {"@type": "FAQPage", "mainEntity": [
+            {"@type": "Question", "name": self.markdown.short(item["q"]).striptags(),
+             "acceptedAnswer": {"@type": "Answer",
+                                "text": self.markdown.short(item["a"]).striptags()}}
+            for item in items]}
 
 
 def plan_site(site: Site, templates: Path, assets: dict, memo: Memo) -> tuple:

@@ -6,6 +6,8 @@ SITEMAP = "/sitemap.xml"
 API = "/api/codes.json"
 STATIC = "/static/"
 EXPLAINER = "how-status-codes-work"  # the prose page that templates link to by name
+COMPARE = "/compare/"
+GUIDE = "/choose/"
 
 
 def code_url(code: int) -> str:
@@ -14,6 +16,15 @@ def code_url(code: int) -> str:
 
 def class_url(key: str) -> str:
     return f"/{key}/"
+
+
+def compare_url(slug: str) -> str:
+    return f"{COMPARE}{slug}/"
+
+
+def guide_url(step: str = "") -> str:
+    """The guide, or one of its questions or results by id."""
+    return GUIDE + (f"#{step}" if step else "")
 
 
 def page_url(slug: str) -> str:

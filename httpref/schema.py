@@ -251,6 +251,54 @@ SITE_FIELDS = (
 )
 
 
+# A comparison, content/compare/A-vs-B.md (or A-vs-B-vs-C): the codes come from the file name.
+COMPARE_FIELDS = (
+    Field("decision", TEXT, True,
+          "The answer in one sentence, naming every compared code with a short link ([[401]]) "
+          "and when to return each.", "TODO one sentence: return each code when …"),
+    Field("keywords", TEXT_LIST, False,
+          "Extra phrases people search for (former names, `empty list`); the numbers as "
+          "`A vs B` and `A or B` and the phrases are found already.", "[]"),
+    Field("use", {"code": CODE, "when": TEXT}, True,
+          "One item per compared code, in the file name's order: `when` is a Markdown list of "
+          "2–5 concrete situations where that code is the right one.", "", min_items=2),
+    Field("faq", {"q": TEXT, "a": TEXT}, True,
+          "Questions people ask about the set, with short accurate answers (Markdown).",
+          "\n  - q: TODO?\n    a: TODO\n  - q: TODO?\n    a: TODO", min_items=2),
+    Field("requests", {"request": RAW_TEXT, "status": STATUS}, True,
+          "Requests the tests send to the example, in order, each with the status it must "
+          "produce; together they produce every compared code. Written as for an entry.", "",
+          min_items=2),
+)
+COMPARE_FIELDS_BY_NAME = {field.name: field for field in COMPARE_FIELDS}
+COMPARE_WHEN_ITEMS = (2, 5)  # bullets in each `use` item's `when`
+COMPARE_SECTIONS = (
+    Section("mistakes", "Common mistakes",
+            "A bullet list of 2–6 mistakes people make with these codes, each with what it "
+            "breaks or what to do instead.", "-", 2, 6),
+    Section("examples", "Example",
+            "Exactly one `### Label` server example (Express, Flask or FastAPI) that returns "
+            "each compared code in the situation it fits, with the headers each requires; the "
+            "tests send it `requests`."),
+)
+# The example a comparison must have: any server framework, in its language.
+COMPARE_EXAMPLES = ((SERVER_FRAMEWORKS, None, "server (Express, Flask or FastAPI)"),)
+
+# The decision guide, content/guide.yaml: questions whose answers lead on or to a code.
+GUIDE_FIELDS = (
+    Field("start", PLAIN, True, "The id of the first question.", "outcome"),
+    Field("questions", "questions", True,
+          "A mapping from a question id (lower-case words joined by -) to `ask` (plain text, a "
+          "question), an optional `help` (one plain sentence) and 2–7 `answers`.", ""),
+    Field("outside", {"code": CODE, "why": TEXT}, False,
+          "Registered codes the guide deliberately never leads to, each with why an application "
+          "does not choose it; `check` lists any other registered code the guide misses.", ""),
+)
+GUIDE_QUESTION = {"ask": PLAIN, "help?": PLAIN}
+GUIDE_ANSWER = {"say": TEXT, "next?": PLAIN, "code?": CODE, "why?": TEXT}
+GUIDE_ANSWERS = (2, 7)
+
+
 EXAMPLE_ENTRY = "content/codes/204.md"
 UNOFFICIAL_EXAMPLE = "content/codes/444.md"  # shown by its front matter: the body is alike
 

@@ -57,7 +57,7 @@
     var groups = Array.prototype.slice.call(document.querySelectorAll("[data-group]"));
     // What a row is found by: its own text now, and once /api/codes.json has arrived (fetched
     // on first use, so it costs a first visit nothing) its former names, keywords and vendors.
-    var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
+    var texts = rows.map(function (row) { return (row.textContent + " " + (row.getAttribute("data-words") || "")).toLowerCase(); });
     var loading = false;
     box.hidden = false;
     function load() {

@@ -17,6 +17,7 @@ class Job:
     problems: list = field(default_factory=list)
     links: list = field(default_factory=list)  # (path, target, line, field) of every short link
     origins: dict = field(default_factory=dict)  # rendered text -> [(path, breaks, field)]
+    loaded: dict = field(default_factory=dict)  # kind NAME -> what it loaded, in KINDS order
 
     @property
     def content(self) -> Path:
@@ -25,5 +26,7 @@ class Job:
 
 def source_files(folder: Path) -> list:
     """The files and folders of a content folder that are ours: not what an editor or the
-    system leaves beside them."""
+    system leaves beside them (none when the folder does not exist)."""
+    if not folder.is_dir():
+        return []
     return sorted(path for path in folder.iterdir() if not is_editor_file(path.name))

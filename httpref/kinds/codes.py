@@ -3,22 +3,18 @@ registry, drafts for the dev server, and a page each."""
 import hashlib
 import re
 from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
-
 from .. import facts, routes, schema
-from ..model import Example, StatusCode, line_breaks, parse_spec
+from ..model import CODE_REF, StatusCode, parse_spec
 from ..reader import FileReader, suggest
-from ..registry import spec_matches
+from ..registry import load_registry, registry_spec, spec_matches
 from .base import Job, source_files
+from .body import read_body
 
 NAME = "codes"
 CODE_FILE = re.compile(r"([1-5]\d\d)\.md")
 DRAFT_MARK = "[Draft: "  # how a draft page marks a missing or wrong part
-FENCE = re.compile(r"^(```+|~~~+)\s*([^\s`]*)")
 
 
 def load(job: Job) -> tuple:
@@ -41,9 +37,30 @@ def outputs(site, out):
         following = site.codes[index + 1] if index + 1 < len(site.codes) else None
         shows = (entry, site.classes[entry.class_key]["name"], out.linked(entry.source),
                  *((item.code, item.phrase) for item in (previous, following) if item),
-                 entry.code in facts.REDIRECTS and out.linked(*facts.REDIRECTS))
+                 entry.code in facts.REDIRECTS and out.linked(*facts.REDIRECTS),
+                 tuple(item.name for item in site.comparisons_with(entry.code)),
+                 site.guide_ways_to(entry.code))
         out.page(entry.url, "code.html", shows, entry=entry, previous=previous, next=following,
                  json_ld=lambda entry=entry: out.json_ld(code_json_ld(site, entry, out)))
+
+
+def notes(site) -> list:
+    """The registered codes that have no entry yet (for `check`)."""
+    missing = sorted(set(site.registry) - set(site.by_code))
+    return [f"{len(missing)} registered codes have no page yet: {' '.join(map(str, missing))}"
+            ] if missing else []
+
+
+def new_file(root: Path, name: str):
+    """(path, scaffold, URL) for `build.py new 418`, or None when `name` is not a code."""
+    if not (CODE_REF.fullmatch(name)):
+        return None
+    code = int(name)
+    entry = load_registry(root / "content" / "registry.csv").get(code)
+    spec = registry_spec(entry.reference) if entry else None
+    return (root / "content" / "codes" / f"{code}.md",
+            schema.scaffold(code, entry.name if entry else "", str(spec or "")),
+            routes.code_url(code))
 
 
 def code_json_ld(site, entry: StatusCode, out) -> dict:
@@ -51,16 +68,7 @@ def code_json_ld(site, entry: StatusCode, out) -> dict:
     trail = [("HTTP status codes", routes.HOME),
              (f"{entry.class_key} {cls['name']}", routes.class_url(entry.class_key)),
              (f"{entry.code} {entry.phrase}", entry.url)]
-    faq = {
-        "@type": "FAQPage",
-        "mainEntity": [
-            {"@type": "Question", "name": item["q"],
-             "acceptedAnswer": {"@type": "Answer",
-                                "text": out.markdown.short(item["a"]).striptags()}}
-            for item in entry.faq
-        ],
-    }
-    return {"@context": "https://schema.org", "@graph": [out.breadcrumbs(trail), faq]}
+    return {"@context": "https://schema.org", "@graph": [out.breadcrumbs(trail), out.faq(entry.faq)]}
 
 
 def load_code_once(path: Path, job: Job) -> StatusCode | None:
@@ -104,7 +112,8 @@ def read_code(path: Path, root: Path, registry: dict, problems, links, origins) 
     values, body, body_line = parts
     entry = registry.get(code)
     check_identity(reader, code, entry, values, body_line - 1)
-    sections, examples = read_body(reader, body, body_line)
+    sections, examples = read_body(reader, body, body_line, schema.SECTIONS,
+                                   schema.REQUIRED_EXAMPLES)
     check_runnable(reader, code, values, examples, body_line - 1, entry is not None)
     return StatusCode(code, reader.rel, values, sections, examples, entry)
 
@@ -184,161 +193,3 @@ def check_runnable(reader: FileReader, code: int, values: dict, examples: tuple,
         if example.language not in schema.RUNNABLE_LANGUAGES and example.label not in marked:
             reader.error(line, "examples", f"'{example.label}' is in {example.language}, which "
                          "the example tests cannot run; list it under not_run with a reason")
-
-
-def read_body(reader: FileReader, lines: list, first_line: int):
-    """Split the body into its sections and examples, checking each against schema.SECTIONS."""
-    found = {}  # key -> (heading line, [lines])
-    current = None
-    fence = ""
-    order = []
-    for number, line in enumerate(lines, first_line):
-        was_in_code, fence = fence, next_fence(fence, line)
-        if not (was_in_code or fence) and line.startswith("## "):
-            heading = line[3:].strip()
-            section = schema.SECTIONS_BY_HEADING.get(heading)
-            if section is None:
-                reader.error(number, "body", f"unknown section '## {heading}'"
-                             + suggest(heading, schema.SECTIONS_BY_HEADING))
-                current = "unknown"  # its lines are skipped, not reported again
-            elif section.key in found:
-                reader.error(number, section.key, f"section '## {heading}' appears twice")
-                current = "unknown"
-            else:
-                current = section.key
-                order.append(section)
-            found.setdefault(current, (number, []))
-            continue
-        if current:
-            found[current][1].append((number, line))
-        elif line.strip():
-            reader.error(number, "body", "text before the first section heading")
-    last_line = first_line + len(lines) - 1
-    for section in schema.SECTIONS:
-        if section.key not in found:
-            reader.error(last_line, section.key, f"section '## {section.heading}' is missing")
-    if order and order != [s for s in schema.SECTIONS if s.key in found]:
-        reader.error(found[order[0].key][0], "body", "sections must follow the order: "
-                     + ", ".join(s.heading for s in schema.SECTIONS))
-    found.pop("unknown", None)
-    sections = {}
-    for section in schema.SECTIONS:
-        if section.key not in found or section.key == "examples":
-            continue
-        heading_line, numbered = found[section.key]
-        text = "\n".join(line for _, line in numbered).strip()
-        check_prose(reader, numbered, section.key)
-        reader.note_origin(text, line_breaks(text, first_text_line(numbered)), section.key)
-        if not text:
-            reader.error(heading_line, section.key, "section is empty")
-        elif "TODO" in text:
-            reader.error(heading_line, section.key, "still says TODO")
-        elif section.list_marker:
-            check_list(reader, section, heading_line, numbered)
-        sections[section.key] = text
-    examples = ()
-    if "examples" in found:
-        examples = read_examples(reader, *found["examples"])
-    return sections, examples
-
-
-def first_text_line(numbered: list) -> int:
-    """The file line of the first line that is not blank, in (line number, text) pairs."""
-    return next((number for number, line in numbered if line.strip()), numbered[0][0] if numbered else 1)
-
-
-def next_fence(fence: str, line: str) -> str:
-    """The code fence open after this line: '' outside code, else its marker (```)."""
-    marker = FENCE.match(line)
-    if not fence:
-        return marker[1] if marker else ""
-    stripped = line.strip()
-    return "" if stripped.startswith(fence) and not stripped.strip(fence[0]) else fence
-
-
-def check_prose(reader: FileReader, numbered: list, label: str):
-    """Run the Markdown checks on the lines of a section that lie outside code fences."""
-    fence = ""
-    for number, line in numbered:
-        was_in_code, fence = fence, next_fence(fence, line)
-        if not (was_in_code or fence):
-            reader.short_links(line, number, label)
-
-
-def check_list(reader: FileReader, section, heading_line: int, numbered: list):
-    pattern = r"[-*] " if section.list_marker == "-" else r"\d+\. "
-    items = [line for _, line in numbered if re.match(pattern, line)]
-    kind = "bullets" if section.list_marker == "-" else "numbered steps"
-    if not section.min_items <= len(items) <= section.max_items:
-        reader.error(heading_line, section.key, f"needs {section.min_items}–{section.max_items} "
-                                                f"{kind}, found {len(items)}")
-
-
-def read_examples(reader: FileReader, heading_line: int, numbered: list) -> tuple:
-    """Each `### Label` with an optional note and exactly one fenced block with a language."""
-    examples = []
-    current = None
-    for number, line in numbered:
-        if current and current["fence"] and current["closing"] is None:
-            if line.strip() and line.strip().strip(current["fence"][0]) == "" \
-                    and len(line.strip()) >= len(current["fence"]):
-                current["closing"] = number
-            else:
-                current["code"].append(line)
-        elif line.startswith("### "):
-            current = {"label": line[4:].strip(), "line": number, "note": [], "fence": "",
-                       "language": "", "code": [], "closing": None}
-            examples.append(current)
-        elif current is None:
-            if line.strip():
-                reader.error(number, "examples", "text before the first '### Label' heading")
-        elif FENCE.match(line):
-            marker = FENCE.match(line)
-            if current["fence"]:
-                reader.error(number, "examples", f"'{current['label']}' has more than one code block")
-                current["closing"] = None
-            current["fence"], current["language"] = marker[1], marker[2].lower()
-            current["fence_line"] = number
-        elif current["fence"] and line.strip():
-            reader.error(number, "examples", f"text after the code block of '{current['label']}'")
-        else:
-            current["note"].append((number, line))
-            reader.short_links(line, number, "examples")
-    result = []
-    for example in examples:
-        label, line = example["label"], example["line"]
-        if not example["fence"]:
-            reader.error(line, "examples", f"'{label}' has no fenced code block")
-        elif not example["language"]:
-            reader.error(example["fence_line"], "examples", f"the code block of '{label}' has no "
-                                                          "language (write ```js, ```python…)")
-        elif not is_known_language(example["language"]):
-            reader.error(example["fence_line"], "examples", f"unknown language "
-                                                          f"'{example['language']}' in '{label}'")
-        elif example["closing"] is None:
-            reader.error(example["fence_line"], "examples", f"the code block of '{label}' is never closed")
-        elif "TODO" in "\n".join(example["code"]):
-            reader.error(example["fence_line"], "examples", f"'{label}' still says TODO")
-        else:
-            note = "\n".join(line for _, line in example["note"]).strip()
-            if note:
-                reader.note_origin(note, line_breaks(note, first_text_line(example["note"])),
-                                   "examples")
-            result.append(Example(label, example["language"], "\n".join(example["code"]), note))
-    for words, language, name in schema.REQUIRED_EXAMPLES:
-        if examples and not any(any(word in ex.label for word in words) and ex.language == language
-                                for ex in result):
-            reader.error(heading_line, "examples", f"needs a {name} example")
-    if not examples:
-        reader.error(heading_line, "examples", "no examples; add at least Node.js (Express) "
-                                               "and Python (Flask or FastAPI)")
-    return tuple(result)
-
-
-@lru_cache(maxsize=None)
-def is_known_language(name: str) -> bool:
-    try:
-        get_lexer_by_name(name)
-    except ClassNotFound:
-        return False
-    return True

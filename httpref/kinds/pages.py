@@ -11,7 +11,9 @@ NAME = "pages"
 RESERVED_NAMES = {**{routes.class_url(key).strip("/"): f"the {key} class page"
                      for key in schema.CLASS_KEYS},
                   routes.API.split("/")[1]: "the JSON API",
-                  routes.STATIC.strip("/"): "the stylesheet, script and icon"}
+                  routes.STATIC.strip("/"): "the stylesheet, script and icon",
+                  routes.COMPARE.strip("/"): "the comparisons",
+                  routes.GUIDE.strip("/"): "the decision guide"}
 
 
 def load(job: Job) -> tuple:
