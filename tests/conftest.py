@@ -17,8 +17,9 @@ FIXTURE = Path(__file__).resolve().parent / "fixture"
 
 
 def pytest_addoption(parser):
-    parser.addoption("--code", action="append", type=int, default=[], metavar="CODE",
-                     help="run only these entries' examples (`build.py check CODE` uses it)")
+    parser.addoption("--only", action="append", default=[], metavar="CODE|A-vs-B",
+                     help="run only the examples of these entries or comparisons (`build.py "
+                          "check CODE` uses it)")
 
 
 def copy_site(target: Path, content: Path) -> Path:

@@ -1,5 +1,6 @@
 """Every code example on the site runs: servers answer the documented code with the required
-headers, clients run against them, and anything that cannot run says why in its content file."""
+headers, clients run against them, and anything that cannot run says why in its content file.
+A comparison's example answers every code it compares, each with its required headers."""
 import pytest
 
 from httpref.content import load_site
@@ -10,19 +11,26 @@ from tests.examples import build_request, framework, run_client, send, start_ser
 SITE = load_site(REPO)
 # RFC 9110 §15.3.5, §15.3.6, §15.4.5: never content (written here, not read from the engine).
 NO_CONTENT = (204, 205, 304)
-CASES = [(entry, example) for entry in SITE.codes for example in entry.examples]
+CASES = [(str(owner.code if owner in SITE.codes else owner.slug), owner, example)
+         for owner in SITE.codes + SITE.comparisons for example in owner.examples]
 
 
 def pytest_generate_tests(metafunc):
-    """One test per example, or only the examples of the entries given with --code."""
-    codes = metafunc.config.getoption("code")
-    cases = [(entry, example) for entry, example in CASES if not codes or entry.code in codes]
-    metafunc.parametrize("entry, example", cases,
-                         ids=[f"{entry.code}-{example.label}" for entry, example in cases])
+    """One test per example, or only the examples of the entries and comparisons given with
+    --only."""
+    names = metafunc.config.getoption("only")
+    cases = [case for case in CASES if not names or case[0] in names]
+    metafunc.parametrize("entry, example", [case[1:] for case in cases],
+                         ids=[f"{name}-{example.label}" for name, _, example in cases])
+
+
+def codes_shown(owner) -> tuple:
+    """The codes an entry's or a comparison's examples must show."""
+    return getattr(owner, "codes", None) or (owner.code,)
 
 
 def test_example_runs(entry, example, tmp_path):
-    reasons = {item["example"]: item["why"] for item in entry.not_run}
+    reasons = {item["example"]: item["why"] for item in getattr(entry, "not_run", ())}
     if example.label in reasons:
         pytest.skip(f"{entry.source}: '{example.label}' is marked not runnable: "
                     f"{reasons[example.label]}")
@@ -36,8 +44,10 @@ def test_example_runs(entry, example, tmp_path):
 def check_server(entry, example, workdir, where):
     """Replay the entry's requests against the example and check each answer."""
     process, port = start_server(example, workdir)
+    shown = codes_shown(entry)
+    official = all(code in SITE.registry for code in shown)
     try:
-        previous, seen = None, False
+        previous, seen = None, set()
         for index, item in enumerate(entry.requests, 1):
             request_line = item["request"].strip().split("\n")[0]
             head, body = build_request(item["request"], previous, port)
@@ -47,28 +57,31 @@ def check_server(entry, example, workdir, where):
                 f"{where}: request {index} ({request_line}) should answer {item['status']}, "
                 f"got {statuses}")
             for response in responses:
-                if response.status == entry.code:
-                    check_response(entry, response, f"{where}: request {index} ({request_line})")
-                    seen = True
+                if response.status in shown:
+                    check_response(response, f"{where}: request {index} ({request_line})")
+                    seen.add(response.status)
             previous = responses[-1]
-            seen = seen or (previous.status == 207 and f"HTTP/1.1 {entry.code} " in
-                            previous.body.decode("utf-8", "replace"))
-        assert seen or not entry.is_official, (
-            f"{where}: no request produced {entry.code}, neither as the status nor inside a "
-            "207 Multi-Status body")
+            if previous.status == 207:
+                body = previous.body.decode("utf-8", "replace")
+                seen |= {code for code in shown if f"HTTP/1.1 {code} " in body}
+        missing = [code for code in shown if code not in seen]
+        assert not missing or not official, (
+            f"{where}: no request produced {', '.join(map(str, missing))}, neither as the "
+            "status nor inside a 207 Multi-Status body")
     except AssertionError as error:
         raise AssertionError(f"{error}\nserver output:\n{stop(process)}") from None
     stop(process)
 
 
-def check_response(entry, response, where):
+def check_response(response, where):
     """The headers CONTENT.md requires for the code, and no content where none is allowed."""
-    for name in REQUIRED_HEADERS.get(entry.code, ()):
-        assert name.lower() in response.headers, f"{where}: {entry.code} without {name} header"
-    if entry.code in NO_CONTENT or entry.code < 200:
-        assert response.body == b"", f"{where}: {entry.code} must not carry content"
-    if entry.code < 200 or entry.code == 204:  # RFC 9110 §8.6: no Content-Length at all
-        assert "content-length" not in response.headers, f"{where}: {entry.code} with Content-Length"
+    code = response.status
+    for name in REQUIRED_HEADERS.get(code, ()):
+        assert name.lower() in response.headers, f"{where}: {code} without {name} header"
+    if code in NO_CONTENT or code < 200:
+        assert response.body == b"", f"{where}: {code} must not carry content"
+    if code < 200 or code == 204:  # RFC 9110 §8.6: no Content-Length at all
+        assert "content-length" not in response.headers, f"{where}: {code} with Content-Length"
 
 
 def check_client(entry, example, workdir, where, reasons):
@@ -85,4 +98,5 @@ def check_client(entry, example, workdir, where, reasons):
     assert result.returncode == 0, (f"{where}: exited with {result.returncode}\n{output}\n"
                                     f"server output:\n{server_output}")
     if "HTTP/" in output:
-        assert str(entry.code) in output, f"{where}: the page's code never appears:\n{output}"
+        assert any(str(code) in output for code in codes_shown(entry)), (
+            f"{where}: the page's code never appears:\n{output}")

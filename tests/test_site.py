@@ -71,7 +71,8 @@ def test_every_internal_link_and_anchor_resolves(built_site):
             elif parts.fragment and parts.fragment not in ids.get(path, set()):
                 broken.append(f"{here} -> {link} (no such anchor)")
     assert broken == []
-    assert len(ids) == len(SITE.codes) + 5 + len(SITE.pages) + 2  # + classes, home, 404
+    # + classes, home, 404, comparisons and their index, the guide
+    assert len(ids) == len(SITE.codes) + 5 + len(SITE.pages) + 2 + len(SITE.comparisons) + 1 + 1
 
 
 def test_sitemap_lists_every_page_and_only_real_ones(built_site):
@@ -105,7 +106,10 @@ def test_code_pages_carry_faq_and_breadcrumb_json_ld(built_site):
     for entry in SITE.codes:
         (data,) = parse_page(built_site / str(entry.code) / "index.html").json_ld
         graph = {item["@type"]: item for item in data["@graph"]}
-        assert [q["name"] for q in graph["FAQPage"]["mainEntity"]] == [q["q"] for q in entry.faq]
+        names = [q["name"] for q in graph["FAQPage"]["mainEntity"]]
+        assert len(names) == len(entry.faq) and all(names)
+        # The question as it reads on the page: Markdown rendered, then tags removed.
+        assert all("`" not in name and "[[" not in name for name in names)
         crumbs = graph["BreadcrumbList"]["itemListElement"]
         assert crumbs[-1]["item"] == SITE.config["base_url"] + entry.url
         assert [c["position"] for c in crumbs] == [1, 2, 3]

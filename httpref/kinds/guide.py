@@ -46,7 +46,8 @@ def load(job: Job) -> Guide | None:
 
 
 def read_questions(reader: FileReader, node) -> dict:
-    """id -> (Question, file line of each answer, file line of its id)."""
+    """id -> (Question, file line of each answer, file line of its id); the Question is None
+    when the question has problems (reported)."""
     if not isinstance(node, yaml.MappingNode):
         reader.error(reader.line_of(node), "questions", "expected a mapping of question ids")
         return {}
@@ -64,6 +65,7 @@ def read_questions(reader: FileReader, node) -> dict:
             value_node = yaml.MappingNode(value_node.tag, [
                 (k, v) for k, v in value_node.value if k.value != "answers"])
         record = reader.item(value_node, schema.GUIDE_QUESTION, qid)
+        questions[qid] = (None, [], line)  # known, so that no answer leading here is reported
         if answers_node is None:
             reader.error(line, f"{qid}.answers", "required key is missing")
             continue
@@ -87,7 +89,7 @@ def check_graph(reader: FileReader, start, questions: dict, have: set):
                      f"no question '{start}'" + suggest(start, questions))
         return
     for qid, (question, lines, _) in questions.items():
-        for index, (answer, line) in enumerate(zip(question.answers, lines), 1):
+        for index, (answer, line) in enumerate(zip(question.answers if question else (), lines), 1):
             label = f"{qid}.answers[{index}]"
             if bool(answer.next) == bool(answer.code):
                 reader.error(line, label, "an answer has either 'next' (a question) or 'code' "
