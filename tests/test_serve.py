@@ -259,6 +259,15 @@ REAL_EDITS = {
     "the explainer": [("content/pages/how-status-codes-work.md", "## The shape of a response",
                        "## The shape of any response")],
     "a template": [("templates/_macros.html", "<caption>", "<caption>Compared: ")],
+    "a comparison": [("content/compare/401-vs-403.md", "decision: Return [[401]]",
+                      "decision: Send [[401]]")],
+    "a fact comparisons show": [("content/codes/403.md", "retry: ", "retry: Rarely. ")],
+    "a compared code's name": [
+        ("content/registry.csv", "403,Forbidden,", "403,Forbidden Here,"),
+        ("content/codes/403.md", "phrase: Forbidden", "phrase: Forbidden Here")],
+    "where the guide leads": [("content/guide.yaml", "        code: 202\n", "        code: 200\n")],
+    "a guide question": [("content/guide.yaml", "ask: What did your handler do?",
+                          "ask: What did the handler do?")],
     "the stylesheet": [("static/style.css", "", "main{outline:0}")],
 }
 
