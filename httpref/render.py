@@ -92,6 +92,7 @@ def make_environment(templates: Path, site: Site, assets: dict, markdown: Markdo
         cache_rule=facts.cache_rule,
         browser_rule=facts.browser_rule,
         search_rule=facts.search_rule,
+        google=facts.GOOGLE,
         redirects=facts.REDIRECTS,
         csp=csp,
         toc=markdown.toc,
