@@ -7,6 +7,7 @@ content. Medians of several whole-process runs, then where our build's time goes
 import argparse
 import cProfile
 import pstats
+import resource
 import statistics
 import subprocess
 import sys
@@ -16,37 +17,42 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# The floor: read each file, parse front matter with CSafeLoader, one reused Markdown
-# converter with fenced_code and codehilite, one Jinja template, pretty-URL files. Nothing else.
+# The floor: read each file (the entries and the comparisons: the same Markdown content our
+# build renders), parse front matter with CSafeLoader, one reused Markdown converter with
+# fenced_code and codehilite, one Jinja template, pretty-URL files. Nothing else.
 FLOOR = r'''
 import sys, pathlib, yaml, markdown, jinja2
 root, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 md = markdown.Markdown(extensions=["fenced_code", "codehilite"])
 page = jinja2.Template("<!doctype html><title>{{ code }} {{ meta.phrase }}</title>"
                        "<meta name=description content='{{ meta.summary }}'>{{ body }}")
-for path in sorted((root / "content" / "codes").glob("*.md")):
+for path in sorted(root.glob("content/*/*.md")):
     text = path.read_text(encoding="utf-8")
     _, front, body = text.split("---\n", 2)
     meta = yaml.load(front, Loader=yaml.CSafeLoader)
     md.reset()
     html = page.render(code=path.stem, meta=meta, body=md.convert(body))
-    target = out / path.stem / "index.html"
+    target = out / path.parent.name / path.stem / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")
 '''
 
 
 def whole_process(commands: list, runs: int) -> list:
-    """Median seconds of each command, the commands interleaved so drift hits all alike."""
-    times = [[] for _ in commands]
+    """(median wall seconds, median CPU seconds of the process and its children) of each
+    command, the commands interleaved so drift hits all alike."""
+    times = [([], []) for _ in commands]
     for _ in range(runs):
-        for command, samples in zip(commands, times):
+        for command, (walls, cpus) in zip(commands, times):
             with tempfile.TemporaryDirectory() as folder:
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 started = time.perf_counter()
                 subprocess.run(command + [str(Path(folder) / "out")], check=True, cwd=ROOT,
                                capture_output=True)
-                samples.append(time.perf_counter() - started)
-    return [statistics.median(samples) for samples in times]
+                walls.append(time.perf_counter() - started)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return [(statistics.median(walls), statistics.median(cpus)) for walls, cpus in times]
 
 
 def breakdown():
@@ -79,12 +85,15 @@ def main():
         [sys.executable, "-c", "import httpref.pipeline, sys; sys.argv"],
         [sys.executable, "build.py", "build", "--out"],
         [sys.executable, "-c", FLOOR, str(ROOT)]], args.runs)
-    pages = len(list((ROOT / "content" / "codes").glob("*.md")))
-    print(f"{pages} entries, median of {args.runs} whole-process runs")
-    print(f"  our full build (all pages, validation, JSON, sitemap; code pages rendered in "
-          f"parallel, one process per core): {ours:.2f} s")
-    print(f"  floor (entry pages only, no validation):              {floor:.2f} s")
-    print(f"  ratio ours / floor: {ours / floor:.2f}; interpreter + imports alone: {imports:.2f} s")
+    pages = len(list(ROOT.glob("content/*/*.md")))
+    print(f"{pages} Markdown content files, median of {args.runs} whole-process runs "
+          "(wall time, CPU time of all its processes)")
+    print(f"  our full build (every page, validation, JSON, sitemap; pages rendered in "
+          f"parallel, one process per core): {ours[0]:.2f} s wall, {ours[1]:.2f} s CPU")
+    print(f"  floor (a page per content file, one process, no validation): {floor[0]:.2f} s "
+          f"wall, {floor[1]:.2f} s CPU")
+    print(f"  ratio ours / floor: {ours[0] / floor[0]:.2f} wall, {ours[1] / floor[1]:.2f} CPU; "
+          f"interpreter + imports alone: {imports[0]:.2f} s")
     print("where the time goes (own time, one in-process cold build, rendering serially):")
     for name, seconds in sorted(breakdown().items(), key=lambda item: -item[1]):
         print(f"  {name:10} {seconds:.3f} s")

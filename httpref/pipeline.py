@@ -16,8 +16,8 @@ from .kinds.codes import CODE_FILE, read_draft
 from .registry import expired_registrations
 from .memo import Memo
 from .model import ContentError
-from .render import fingerprint_assets, render_changed, render_draft, render_site
-from .routes import output_path
+from .render import (fingerprint_assets, page_paths, render_changed, render_draft,
+                     render_site)
 from .write import check_output, remove_stale, write_changed, write_site
 
 log = logging.getLogger("httpref")
@@ -56,11 +56,11 @@ _JOB = None  # what forked workers render from: (site, templates, assets)
 
 
 def render_in_parallel(site, templates: Path, assets: dict, workers: int | None = None) -> list:
-    """render_site with the code pages shared among forked processes, one per core:
+    """render_site with the HTML pages shared among forked processes, one per core:
     Markdown and Pygments are most of a build, and each page is independent of the others.
     Only from a single-threaded process (the command line): forking threads is unsafe."""
     global _JOB
-    pages = [output_path(entry.url) for entry in site.codes]
+    pages = page_paths(site, templates, assets)
     workers = (workers or parallel_workers()) if len(pages) >= 40 else 1
     if workers < 2:
         return render_site(site, templates, assets)

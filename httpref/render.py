@@ -166,6 +166,12 @@ def render_site(site: Site, templates: Path, assets: dict, only: set | None = No
     return make_outputs(wanted, markdown, templates)
 
 
+def page_paths(site: Site, templates: Path, assets: dict) -> list:
+    """The output path of every HTML page of the site, in the plan's order."""
+    plan, _ = plan_site(site, templates, assets, Memo())
+    return [output.path for output in plan if output.path.endswith(".html")]
+
+
 def render_changed(site: Site, templates: Path, assets: dict, memo: Memo, before: dict) -> tuple:
     """(outputs, fingerprints): only the files whose fingerprint (of what they show) differs
     from `before`, and the fingerprint of every file of the site."""
