@@ -2,7 +2,7 @@
 which URLs a page may link to."""
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 
@@ -97,8 +97,21 @@ class Example:
     note: str
 
 
-@dataclass(frozen=True)
-class StatusCode:
+class ReprOnce:
+    """A frozen record of content whose repr (what fingerprints of the pages showing it are
+    made of) is worked out once: the dev server reuses the record while its file is unchanged."""
+
+    def __repr__(self):
+        return self._repr
+
+    @cached_property
+    def _repr(self) -> str:
+        return f"{type(self).__name__}(" + ", ".join(
+            f"{item.name}={getattr(self, item.name)!r}" for item in fields(self)) + ")"
+
+
+@dataclass(frozen=True, repr=False)
+class StatusCode(ReprOnce):
     """One status code page: front-matter fields, body sections and what follows from the code."""
 
     code: int
@@ -191,8 +204,8 @@ class Page:
         return page_url(self.slug)
 
 
-@dataclass(frozen=True)
-class Comparison:
+@dataclass(frozen=True, repr=False)
+class Comparison(ReprOnce):
     """A page weighing two or three confusable codes (content/compare/A-vs-B.md)."""
 
     slug: str
@@ -235,8 +248,8 @@ class Question:
     answers: tuple
 
 
-@dataclass(frozen=True)
-class Guide:
+@dataclass(frozen=True, repr=False)
+class Guide(ReprOnce):
     """The decision guide (content/guide.yaml): questions from `start` to codes."""
 
     source: str

@@ -16,7 +16,7 @@ from .kinds.codes import CODE_FILE, read_draft
 from .registry import expired_registrations
 from .memo import Memo
 from .model import ContentError
-from .render import (fingerprint_assets, page_paths, render_changed, render_draft,
+from .render import (fingerprint_assets, make_outputs, page_paths, plan_changed, render_draft,
                      render_site)
 from .write import check_output, remove_stale, write_changed, write_site
 
@@ -120,15 +120,25 @@ class Builder:
         self.written = {}  # path -> bytes as last written
         self.prints = {}  # path -> fingerprint of what it showed when last written
         self.stamps = {}  # path -> (size, modification time) after our last write
+        self.pending = {}  # path -> (Output, fingerprint): changed pages not written yet
+        self.markdown = None  # the converter the pending pages render with
 
-    def build(self) -> int:
-        """Rebuild what changed since the last build written; return the files written."""
+    def build(self, first=None) -> int:
+        """Rebuild what changed since the last build written; return the files written.
+        Given `first` (output paths: the pages open in a browser), only those pages and the
+        files that are not pages are written now, and the other changed pages wait in
+        `pending` for finish(): the dev server reloads the browser in between."""
         started = time.perf_counter()
+        self.pending = {}
         site = load_site(self.root, memo=self.memo)
         assets = fingerprint_assets(self.root / "static")
         before = self.prints if self.written and self.out.exists() else {}
-        outputs, prints = render_changed(site, self.root / "templates", assets, self.memo,
-                                         before)
+        changed, prints, markdown = plan_changed(site, self.root / "templates", assets,
+                                                 self.memo, before)
+        later = {output.path: output for output in changed if before and first is not None
+                 and output.path.endswith(".html") and output.path not in first}
+        outputs = make_outputs([output for output in changed if output.path not in later],
+                               markdown, self.root / "templates")
         count = self.restore()
         if before:
             count += write_changed(outputs, self.out, self.written)
@@ -136,9 +146,28 @@ class Builder:
         else:
             count = write_site(outputs, self.out, self.root)
             self.written = dict(outputs)
-        self.prints = prints
+        # A page still to write keeps its old fingerprint, so a new edit meanwhile replans it.
+        self.prints = {path: self.prints.get(path) if path in later else value
+                       for path, value in prints.items()}
         self.stamps = {rel: stamp(self.out / rel) for rel in self.written}
-        log.info("Rebuilt %d file(s) in %.0f ms", count, (time.perf_counter() - started) * 1000)
+        self.pending = {path: (output, prints[path]) for path, output in later.items()}
+        self.markdown = markdown
+        log.info("Rebuilt %d file(s) in %.0f ms%s", count, (time.perf_counter() - started) * 1000,
+                 f"; {len(later)} page(s) follow" if later else "")
+        return count
+
+    def finish(self, paths=None, limit: int | None = None) -> int:
+        """Write the given pending pages (or the next `limit` of them, or all); return how
+        many changed. A template mistake among them raises ContentError."""
+        chosen = [path for path in (paths if paths is not None else list(self.pending)[:limit])
+                  if path in self.pending]
+        planned = [self.pending.pop(path) for path in chosen]
+        outputs = make_outputs([output for output, _ in planned], self.markdown,
+                               self.root / "templates")
+        count = write_changed(outputs, self.out, self.written)
+        for output, value in planned:
+            self.prints[output.path] = value
+            self.stamps[output.path] = stamp(self.out / output.path)
         return count
 
     def restore(self) -> int:

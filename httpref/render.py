@@ -172,15 +172,16 @@ def page_paths(site: Site, templates: Path, assets: dict) -> list:
     return [output.path for output in plan if output.path.endswith(".html")]
 
 
-def render_changed(site: Site, templates: Path, assets: dict, memo: Memo, before: dict) -> tuple:
-    """(outputs, fingerprints): only the files whose fingerprint (of what they show) differs
-    from `before`, and the fingerprint of every file of the site."""
+def plan_changed(site: Site, templates: Path, assets: dict, memo: Memo, before: dict) -> tuple:
+    """(outputs, fingerprints, Markdown): the Outputs, not yet made, whose fingerprint (of
+    what they show) differs from `before`; the fingerprint of every file of the site; the
+    converter they render with."""
     plan, markdown = plan_site(site, templates, assets, memo)
     # What every page shows: the templates, the static files' URLs and the site's settings.
     common = (templates_digest(templates), tuple(url for url, _ in assets.values()), site.config)
     prints = {output.path: hash(repr((common, output.shows))) for output in plan}
-    wanted = [output for output in plan if before.get(output.path) != prints[output.path]]
-    return make_outputs(wanted, markdown, templates), prints
+    return [output for output in plan if before.get(output.path) != prints[output.path]], \
+        prints, markdown
 
 
 def templates_digest(templates: Path) -> int:

@@ -13,10 +13,11 @@ from watchdog.observers import Observer
 from .model import ContentError, is_editor_file
 from .kinds.codes import DRAFT_MARK
 from .pipeline import Builder
-from .routes import STATIC
+from .routes import STATIC, output_path
 
 log = logging.getLogger("httpref")
 WATCHED = ("content", "templates", "static")
+RELOAD_GRACE = 0.05  # seconds the reloaded pages get before the other changed pages are written
 
 # Types the system's table may lack or name differently; the rest come from mimetypes.
 TYPES = {".json": "application/json", ".svg": "image/svg+xml", ".js": "text/javascript",
@@ -32,11 +33,15 @@ class SiteApp:
     """Serves files from the output folder, our 404.html for anything missing, and the last
     build error above every HTML page while the build is broken."""
 
-    def __init__(self, out: Path, restore=lambda: 0):
+    OPEN_PAGES = 16  # how many of the pages served last count as open in a browser
+
+    def __init__(self, out: Path, restore=lambda: 0, ready=lambda path: None):
         self.out = out
         self.error = ""
         self.drafts = {}  # URL -> page of an entry that does not pass check yet
         self.restore = restore  # puts back built files deleted behind the server's back
+        self.ready = ready  # writes a page the last rebuild left for later, before it is served
+        self.recent = {}  # output path -> None: the HTML pages served last, oldest first
 
     def __call__(self, environ, start_response):
         status, headers, body = self.respond(environ.get("PATH_INFO", "/"),
@@ -56,6 +61,8 @@ class SiteApp:
             name = raw_path if raw_path.startswith(STATIC) else "index.html"
         else:
             path = self.resolve(raw_path)
+            if path is not None and raw_path.endswith(("/", ".html")):
+                self.ready(output_path(raw_path))
             if path is not None and not (path.is_file() or (path / "index.html").is_file()) \
                     and self.restore():
                 log.info("Put back built files deleted behind the server's back")
@@ -68,6 +75,8 @@ class SiteApp:
                 path = self.out / "404.html"
             body = path.read_bytes() if path.is_file() else EMPTY_PAGE  # before any good build
             name, heading = path.name, ERROR_HEADING
+            if status == "200 OK" and path.suffix == ".html":
+                self.seen(path.relative_to(self.out.resolve()).as_posix())
         kind = content_type(name)
         if kind == "text/html":
             body = without_csp(body)
@@ -77,6 +86,13 @@ class SiteApp:
             kind += "; charset=utf-8"
         headers = [("Content-Type", kind), ("Cache-Control", "no-store")]
         return status, headers, b"" if method == "HEAD" else body
+
+    def seen(self, rel: str):
+        """Remember a page served: the next rebuild writes it before reloading the browser."""
+        self.recent.pop(rel, None)
+        self.recent[rel] = None
+        while len(self.recent) > self.OPEN_PAGES:
+            del self.recent[next(iter(self.recent))]
 
     def resolve(self, raw_path: str) -> Path | None:
         """The file a URL path names, or None if it would leave the output folder."""
@@ -112,17 +128,29 @@ def without_csp(body: bytes) -> bytes:
     return re.sub(rb'<meta http-equiv="Content-Security-Policy"[^>]*>\n?', b"", body, count=1)
 
 
-def rebuild(builder: Builder, app: SiteApp) -> bool:
-    """Build once; remember the error, and drafts of the entries that cause it, for the
-    browser instead of raising it."""
+def rebuild(builder: Builder, app: SiteApp, first=None) -> bool:
+    """Build once (writing the pages in `first` and leaving other changed pages pending, if
+    given); remember the error, and drafts of the entries that cause it, for the browser
+    instead of raising it."""
+    return guarded(lambda: builder.build(first), builder, app)
+
+
+def finish(builder: Builder, app: SiteApp, paths=None, limit=None) -> bool:
+    """Write pending pages (see Builder.finish) the way rebuild builds."""
+    return guarded(lambda: builder.finish(paths, limit), builder, app)
+
+
+def guarded(step, builder: Builder, app: SiteApp) -> bool:
     try:
-        builder.build()
+        step()
     except ContentError as error:
+        builder.pending = {}  # they keep their old fingerprints: the next build retries them
         app.error = str(error)
         app.drafts = builder.drafts(error.problems)
         log.error("Build failed:\n%s", error)
         return False
     except Exception as error:  # any other failure must not stop the server either
+        builder.pending = {}
         app.error, app.drafts = f"{type(error).__name__}: {error}", {}
         log.exception("Build failed")
         return False
@@ -177,15 +205,28 @@ def serve(root: Path, out: Path, host: str = "127.0.0.1", port: int = 8000):
     from livereload.handlers import LiveReloadHandler
 
     builder = Builder(root, out)
-    app = SiteApp(out, builder.restore)
+    app = SiteApp(out, builder.restore,
+                  lambda path: builder.pending and finish(builder, app, [path]))
     rebuild(builder, app)
 
     def on_change(changed):
         if all(is_editor_file(Path(path).relative_to(root)) for path in changed):
             return  # a swap file, a backup, .DS_Store: nothing to rebuild
-        rebuild(builder, app)
+        # The pages open in a browser first; the rest once the reloaded pages have had time
+        # to load, a few at a time so that requests are answered in between (a request for
+        # one of them writes it at once).
+        rebuild(builder, app, first=set(app.recent))
         # Reload directly: livereload's own path ignores changes for 3 s after a reload.
         LiveReloadHandler.reload_waiters()
+        IOLoop.current().call_later(RELOAD_GRACE, write_the_rest)
+
+    def write_the_rest():
+        if not builder.pending:
+            return
+        if finish(builder, app, limit=4):
+            IOLoop.current().add_callback(write_the_rest)
+        else:  # a template mistake only a later page shows: put the banner on screen
+            LiveReloadHandler.reload_waiters()
 
     server = Server(app, watcher=SourceWatcher(watch_paths(root), on_change))
     for name in ("livereload", "tornado"):  # they get their own handler from livereload

@@ -15,7 +15,7 @@ from playwright.sync_api import sync_playwright
 
 from httpref.model import ContentError
 from httpref.pipeline import Builder, build_site
-from httpref.serve import SiteApp, rebuild, watch_paths
+from httpref.serve import SiteApp, finish, rebuild, watch_paths
 from httpref.write import write_changed, write_site
 from tests.browser import launch_options
 from tests.conftest import REPO, free_port, snapshot
@@ -284,6 +284,51 @@ def test_the_dev_server_rebuilds_exactly_what_an_edit_touches(real_site, tmp_pat
         assert old in text, (name, old)
         path.write_text(text.replace(old, new, 1) if old else text + new, encoding="utf-8")
     assert builder.build() > 0
+    build_site(real_site, tmp_path / "full")
+    assert snapshot(out) == snapshot(tmp_path / "full")
+
+
+def test_open_pages_are_written_first_and_the_rest_before_anyone_sees_them(real_site, tmp_path):
+    """A template edit: the page open in the browser and every file that is not a page are
+    written before the reload; every other page is pending, and is written when requested
+    or when the server finishes; the result equals a full build."""
+    out = tmp_path / "out"
+    builder = Builder(real_site, out)
+    builder.build()
+    app = SiteApp(out, builder.restore, lambda path: builder.pending and finish(builder, app, [path]))
+    assert app.respond("/202/", "GET")[0] == "200 OK" and "202/index.html" in app.recent
+    base = real_site / "templates" / "base.html"
+    base.write_text(base.read_text().replace("<footer", "<footer data-edit"))
+    rebuild(builder, app, first=set(app.recent))
+    assert b"data-edit" in (out / "202" / "index.html").read_bytes()
+    assert b"data-edit" not in (out / "404" / "index.html").read_bytes()
+    assert "404/index.html" in builder.pending and "202/index.html" not in builder.pending
+    assert b"data-edit" in app.respond("/404/", "GET")[2]  # asked for: written at once
+    assert "404/index.html" not in builder.pending
+    style = real_site / "static" / "style.css"  # an edit while pages are pending
+    style.write_text(style.read_text() + "main{outline:0}")
+    rebuild(builder, app, first=set(app.recent))
+    while builder.pending:
+        assert finish(builder, app, limit=4)
+    build_site(real_site, tmp_path / "full")
+    assert snapshot(out) == snapshot(tmp_path / "full")
+
+
+def test_a_template_mistake_only_a_pending_page_shows_is_reported(real_site, tmp_path):
+    out = tmp_path / "out"
+    builder = Builder(real_site, out)
+    builder.build()
+    app = SiteApp(out, builder.restore)
+    app.respond("/202/", "GET")
+    template = real_site / "templates" / "compare.html"
+    template.write_text(template.read_text().replace("{{ entry.phrase }}</a> when", "{{ entry.nope.x }}</a> when"))
+    assert rebuild(builder, app, first=set(app.recent))  # the open code page is fine
+    assert app.error == "" and builder.pending
+    while builder.pending and finish(builder, app, limit=4):
+        pass
+    assert "templates/compare.html" in app.error and builder.pending == {}
+    template.write_text(template.read_text().replace("{{ entry.nope.x }}</a> when", "{{ entry.phrase }}</a> when"))
+    assert rebuild(builder, app) and app.error == ""
     build_site(real_site, tmp_path / "full")
     assert snapshot(out) == snapshot(tmp_path / "full")
 

@@ -1,5 +1,6 @@
 """What every kind of content is loaded with: the state of one load of the site."""
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..model import is_editor_file
@@ -30,3 +31,22 @@ def source_files(folder: Path) -> list:
     if not folder.is_dir():
         return []
     return sorted(path for path in folder.iterdir() if not is_editor_file(path.name))
+
+
+def load_once(job: Job, path: Path, load, depends=()):
+    """load(path, job) for one content file, reusing the last result in the job's entries
+    while the file, the registry and `depends` (what else the result follows from) are
+    unchanged: the dev server re-reads only what changed."""
+    # Compare contents, not timestamps: two quick saves can share a coarse mtime and a size.
+    digest = hashlib.blake2b(path.read_bytes()).digest() if path.is_file() else None
+    version = (digest, path.is_symlink(), job.registry_version, str(job.root), depends)
+    cached = job.entries.get(path)
+    if cached is None or cached[0] != version:
+        alone = replace(job, problems=[], links=[], origins={})  # what this file reports
+        cached = job.entries[path] = (version, load(path, alone), alone.problems, alone.links,
+                                      alone.origins)
+    job.problems += cached[2]
+    job.links += cached[3]
+    for text, places in cached[4].items():
+        job.origins.setdefault(text, []).extend(places)
+    return cached[1]

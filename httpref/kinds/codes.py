@@ -1,6 +1,5 @@
 """Status code entries, content/codes/NNN.md: loaded and checked against the schema and the
 registry, drafts for the dev server, and a page each."""
-import hashlib
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -9,7 +8,7 @@ from .. import facts, routes, schema
 from ..model import CODE_REF, StatusCode, parse_spec
 from ..reader import FileReader, suggest
 from ..registry import load_registry, registry_spec, spec_matches
-from .base import Job, source_files
+from .base import Job, load_once, source_files
 from .body import read_body
 
 NAME = "codes"
@@ -20,7 +19,8 @@ DRAFT_MARK = "[Draft: "  # how a draft page marks a missing or wrong part
 def load(job: Job) -> tuple:
     """Every entry that passes its checks, by code."""
     codes = [entry for path in source_files(job.content / "codes") if path not in job.skip
-             if (entry := load_code_once(path, job))]
+             if (entry := load_once(job, path, lambda path, alone: load_code(
+                 path, alone.root, alone.registry, alone.problems, alone.links, alone.origins)))]
     return tuple(sorted(codes, key=lambda entry: entry.code))
 
 
@@ -69,25 +69,6 @@ def code_json_ld(site, entry: StatusCode, out) -> dict:
              (f"{entry.class_key} {cls['name']}", routes.class_url(entry.class_key)),
              (f"{entry.code} {entry.phrase}", entry.url)]
     return {"@context": "https://schema.org", "@graph": [out.breadcrumbs(trail), out.faq(entry.faq)]}
-
-
-def load_code_once(path: Path, job: Job) -> StatusCode | None:
-    """load_code, reusing the last result in the job's entries while the file and the
-    registry are unchanged (the dev server re-reads only what changed)."""
-    root, registry, entries = job.root, job.registry, job.entries
-    # Compare contents, not timestamps: two quick saves can share a coarse mtime and a size.
-    digest = hashlib.blake2b(path.read_bytes()).digest() if path.is_file() else None
-    version = (digest, path.is_symlink(), job.registry_version, str(root))
-    cached = entries.get(path)
-    if cached is None or cached[0] != version:
-        file_problems, file_links, file_origins = [], [], {}
-        entry = load_code(path, root, registry, file_problems, file_links, file_origins)
-        cached = entries[path] = (version, entry, file_problems, file_links, file_origins)
-    job.problems += cached[2]
-    job.links += cached[3]
-    for text, places in cached[4].items():
-        job.origins.setdefault(text, []).extend(places)
-    return cached[1]
 
 
 def load_code(path: Path, root: Path, registry: dict, problems, links, origins) -> StatusCode | None:

@@ -7,7 +7,7 @@ from .. import routes, schema
 from ..model import Comparison
 from ..reader import FileReader
 from . import codes
-from .base import Job, source_files
+from .base import Job, load_once, source_files
 from .body import read_body
 
 NAME = "comparisons"
@@ -18,9 +18,10 @@ BULLET = re.compile(r"^[-*] ", re.MULTILINE)
 
 def load(job: Job) -> tuple:
     """Every comparison that passes its checks, in the order of its codes."""
-    have = {entry.code for entry in job.loaded["codes"]} | codes.present(job)
+    have = frozenset({entry.code for entry in job.loaded["codes"]} | codes.present(job))
     items = [item for path in source_files(job.root / FOLDER)
-             if (item := load_comparison(path, job, have))]
+             if (item := load_once(job, path, lambda path, alone: load_comparison(
+                 path, alone, have), have))]
     return tuple(sorted(items, key=lambda item: item.codes))
 
 

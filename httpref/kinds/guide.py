@@ -8,7 +8,7 @@ from .. import routes, schema
 from ..model import Answer, Guide, Question
 from ..reader import FileReader, suggest
 from . import codes
-from .base import Job
+from .base import Job, load_once
 
 NAME = "guide"
 SOURCE = "content/guide.yaml"
@@ -20,6 +20,11 @@ def load(job: Job) -> Guide | None:
     path = job.root / SOURCE
     if not path.exists():
         return None
+    have = frozenset({entry.code for entry in job.loaded["codes"]} | codes.present(job))
+    return load_once(job, path, lambda path, alone: load_guide(path, alone, have), have)
+
+
+def load_guide(path, job: Job, have: frozenset) -> Guide | None:
     reader = FileReader(path, job.root, job.problems, job.links, job.origins)
     reader.offset = 1
     count = len(job.problems)
@@ -37,7 +42,6 @@ def load(job: Job) -> Guide | None:
         reader.field_lines["questions"] = reader.line_of(questions_node)
     values = reader.fields(rest, schema.GUIDE_FIELDS, 1)
     questions = read_questions(reader, questions_node) if questions_node is not None else {}
-    have = {entry.code for entry in job.loaded["codes"]} | codes.present(job)
     check_graph(reader, values.get("start"), questions, have)
     if len(job.problems) != count:
         return None
@@ -84,7 +88,7 @@ def read_questions(reader: FileReader, node) -> dict:
 def check_graph(reader: FileReader, start, questions: dict, have: set):
     """Every answer leads to a question or to a code with a page; every question is reachable
     from the start; no way through the guide comes back to a question."""
-    if start and start not in questions:
+    if start and questions and start not in questions:  # none read: their problem is reported
         reader.error(reader.field_lines.get("start", 1), "start",
                      f"no question '{start}'" + suggest(start, questions))
         return
