@@ -211,10 +211,10 @@ def scaffold(code: int, phrase: str = "", spec: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def describe_fields() -> str:
+def describe_fields(fields: tuple = FIELDS) -> str:
     """The Markdown table of front-matter fields for CONTRIBUTING.md."""
     rows = ["| field | type | required | what it is |", "|---|---|---|---|"]
-    for field in FIELDS:
+    for field in fields:
         required = "yes" if field.required else "no"
         if field.min_items:
             required += f" (at least {field.min_items})"
@@ -222,10 +222,10 @@ def describe_fields() -> str:
     return "\n".join(rows)
 
 
-def describe_sections() -> str:
+def describe_sections(sections: tuple = SECTIONS) -> str:
     """The Markdown table of body sections for CONTRIBUTING.md."""
     rows = ["| heading | what goes under it |", "|---|---|"]
-    rows += [f"| `## {section.heading}` | {section.help} |" for section in SECTIONS]
+    rows += [f"| `## {section.heading}` | {section.help} |" for section in sections]
     return "\n".join(rows)
 
 
@@ -287,7 +287,7 @@ COMPARE_EXAMPLES = ((SERVER_FRAMEWORKS, None, "server (Express, Flask or FastAPI
 # The decision guide, content/guide.yaml: questions whose answers lead on or to a code.
 GUIDE_FIELDS = (
     Field("start", PLAIN, True, "The id of the first question.", "outcome"),
-    Field("questions", "questions", True,
+    Field("questions", "mapping of id → question", True,
           "A mapping from a question id (lower-case words joined by -) to `ask` (plain text, a "
           "question), an optional `help` (one plain sentence) and 2–7 `answers`.", ""),
     Field("outside", {"code": CODE, "why": TEXT}, False,
@@ -300,6 +300,7 @@ GUIDE_ANSWERS = (2, 7)
 
 
 EXAMPLE_ENTRY = "content/codes/204.md"
+EXAMPLE_COMPARISON = "content/compare/401-vs-403.md"
 UNOFFICIAL_EXAMPLE = "content/codes/444.md"  # shown by its front matter: the body is alike
 
 
@@ -316,7 +317,17 @@ def generated_blocks(root) -> dict:
             + ", ".join(map(str, WITHOUT_CONTENT)) + ".",
             "example": f"~~~~markdown\n{example}~~~~",
             "example-unofficial-name": f"This is the front matter of `{UNOFFICIAL_EXAMPLE}`",
-            "example-unofficial": f"~~~~markdown\n{front_matter}~~~~"}
+            "example-unofficial": f"~~~~markdown\n{front_matter}~~~~",
+            "compare-fields": describe_fields(COMPARE_FIELDS),
+            "compare-sections": describe_sections(COMPARE_SECTIONS),
+            "example-comparison": "~~~~markdown\n" + (root / EXAMPLE_COMPARISON).read_text(
+                encoding="utf-8") + "~~~~",
+            "guide-fields": describe_fields(GUIDE_FIELDS) + "\n\nA question: "
+            + ", ".join(f"`{key.rstrip(OPTIONAL)}` ({kind}{', optional' if key.endswith(OPTIONAL) else ''})"
+                        for key, kind in GUIDE_QUESTION.items())
+            + f", `answers` ({GUIDE_ANSWERS[0]}–{GUIDE_ANSWERS[1]}). An answer: "
+            + ", ".join(f"`{key.rstrip(OPTIONAL)}` ({kind})" for key, kind in GUIDE_ANSWER.items())
+            + "; it has `next` (a question id) or `code` and `why`, never both."}
 
 
 def update_contributing(root):
