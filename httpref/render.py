@@ -155,6 +155,14 @@ def api_record(site: Site, entry: StatusCode) -> dict:
     }
 
 
+def comparison_record(site: Site, item) -> dict:
+    """One comparison as data for /api/codes.json: what the home filter finds it by."""
+    return {"name": item.name, "codes": list(item.codes),
+            "phrases": [site.phrase(code) for code in item.codes],
+            "keywords": list(item.keywords), "url": site.config["base_url"] + item.url,
+            "path": item.url}
+
+
 def render_site(site: Site, templates: Path, assets: dict, only: set | None = None,
                 skip: set = frozenset(), memo: Memo | None = None) -> list:
     """Every output file of the site as (path relative to the output folder, bytes), or just
@@ -296,8 +304,9 @@ def plan_site(site: Site, templates: Path, assets: dict, memo: Memo) -> tuple:
     out.file("/robots.txt",
              lambda: f"User-agent: *\nAllow: /\n\nSitemap: {base}{routes.SITEMAP}\n".encode())
     out.file(routes.API, lambda: (json.dumps(
-        {"codes": [api_record(site, entry) for entry in site.codes]},
-        ensure_ascii=False, indent=2) + "\n").encode(), tuple(site.codes))
+        {"codes": [api_record(site, entry) for entry in site.codes],
+         "comparisons": [comparison_record(site, item) for item in site.comparisons]},
+        ensure_ascii=False, indent=2) + "\n").encode(), (tuple(site.codes), site.comparisons))
     for url, data in assets.values():
         out.file(url, lambda data=data: data)  # the URL holds the content hash
     return out.outputs, markdown

@@ -53,13 +53,34 @@
     if (!box) return;
     var input = box.querySelector("input");
     var status = box.querySelector("[data-filter-status]");
+    var compared = document.querySelector("[data-compare-list]");
     var rows = Array.prototype.slice.call(document.querySelectorAll("[data-code]"));
     var groups = Array.prototype.slice.call(document.querySelectorAll("[data-group]"));
     // What a row is found by: its own text now, and once /api/codes.json has arrived (fetched
-    // on first use, so it costs a first visit nothing) its former names, keywords and vendors.
-    var texts = rows.map(function (row) { return (row.textContent + " " + (row.getAttribute("data-words") || "")).toLowerCase(); });
+    // on first use, so it costs a first visit nothing) its former names, keywords and vendors;
+    // the comparisons ("401 vs 403", "403 or 404") arrive with it as rows of their own.
+    var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
     var loading = false;
     box.hidden = false;
+    function comparisonRow(item) {
+      var row = document.createElement("li");
+      var link = document.createElement("a");
+      var name = document.createElement("span");
+      var phrases = document.createElement("span");
+      row.setAttribute("data-code", item.name);
+      link.href = item.path;
+      name.className = "num";
+      name.textContent = item.name;
+      phrases.className = "sum";
+      phrases.textContent = item.phrases.join(" vs ");
+      link.appendChild(name);
+      row.appendChild(link);
+      row.appendChild(phrases);
+      compared.appendChild(row);
+      rows.push(row);
+      texts.push([item.name, item.codes.join(" or "), item.codes.slice().reverse().join(" vs "),
+        item.phrases.join(" vs ")].concat(item.keywords).join(" ").toLowerCase());
+    }
     function load() {
       if (loading) return;
       loading = true;
@@ -70,6 +91,7 @@
             item.vendor_meanings.map(function (meaning) { return meaning.phrase; })).join(" ").toLowerCase();
         });
         texts = rows.map(function (row, index) { return texts[index] + " " + (extra[row.getAttribute("data-code")] || ""); });
+        if (compared) (data.comparisons || []).forEach(comparisonRow);
         apply();
       }, function () { /* offline: the visible text still filters */ });
     }
@@ -77,12 +99,13 @@
       var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
       var shown = 0;
       rows.forEach(function (row, index) {
-        var match = words.every(function (word) { return texts[index].indexOf(word) !== -1; });
+        var match = words.length > 0 || row.parentNode !== compared ?
+          words.every(function (word) { return texts[index].indexOf(word) !== -1; }) : false;
         row.hidden = !match;
         if (match) shown += 1;
       });
-      groups.forEach(function (group) { group.hidden = !group.querySelector("[data-code]:not([hidden])"); });
-      status.textContent = words.length ? (shown ? shown + " of " + rows.length + " codes match" : "No code matches “" + input.value.trim() + "”") : "";
+      groups.forEach(function (group) { group.hidden = !group.querySelector("li:not([hidden])"); });
+      status.textContent = words.length ? (shown ? shown + " of " + rows.length + " match" : "No code matches “" + input.value.trim() + "”") : "";
     }
     input.addEventListener("focus", load);
     input.addEventListener("input", function () { load(); apply(); });

@@ -39,7 +39,7 @@ def test_filter_finds_codes_by_words(page, base):
     expect(page.locator('li:has(a[href="/429/"])')).to_be_visible()
     expect(page.locator('li:has(a[href="/200/"])')).to_be_hidden()
     status = page.locator("[data-filter-status]")
-    expect(status).to_have_text(re.compile(r"^\d+ of \d+ codes match$"))
+    expect(status).to_have_text(re.compile(r"^\d+ of \d+ match$"))
     shown, total = map(int, re.findall(r"\d+", status.text_content()))
     assert 0 < shown < total == page.locator("[data-code]").count()
     expect(page.locator("[data-code]:visible")).to_have_count(shown)

@@ -25,7 +25,7 @@ def run(root: Path, *args) -> subprocess.CompletedProcess:
 def test_build_command_writes_the_site_and_one_summary_line(fixture_site):
     result = run(fixture_site, "build")
     assert result.returncode == 0, result.stderr
-    assert result.stderr.splitlines()[-1].startswith("Built 11 pages (")
+    assert result.stderr.splitlines()[-1].startswith("Built 14 pages (")  # 3 codes, 5 classes, home, 404, explainer, comparison, index, guide
     assert (fixture_site / "_site" / "200" / "index.html").is_file()
 
 

@@ -1,6 +1,7 @@
 """The pages for choosing a code: comparisons (/compare/) and the decision guide (/choose/),
 built from the real content, read as HTML and used in a real browser, with and without
 JavaScript; and the checks their content files get."""
+import json
 import re
 import subprocess
 import sys
@@ -102,6 +103,11 @@ def test_compare_index_lists_every_comparison_and_the_home_page_links_it(built_s
         item.slug for item in SITE.comparisons]
     home = (built_site / "index.html").read_text()
     assert 'href="/compare/"' in home and 'href="/choose/"' in home
+    # The home filter finds comparisons in the data it fetches when first used.
+    data = json.loads((built_site / "api" / "codes.json").read_text())
+    assert [item["path"] for item in data["comparisons"]] == [item.url for item in SITE.comparisons]
+    record = next(item for item in data["comparisons"] if item["name"] == "401 vs 403")
+    assert record["phrases"] == ["Unauthorized", "Forbidden"] and record["codes"] == [401, 403]
 
 
 def test_a_fact_corrected_in_an_entry_is_corrected_on_its_comparisons(real_site, tmp_path):
@@ -308,6 +314,9 @@ GUIDE_CASES = {
     "yes read as a boolean": ('      - say: "No"\n', "      - say: No\n",
                               [f"{G}:9: outcome.answers[2].say: expected text, got a boolean "
                                "(YAML reads yes/no/on/off/true/false as booleans; put the text in quotes)"]),
+    "a link inside an answer": ("      - say: Yes, and it sends it", "      - say: Yes, a [[200]]",
+                                [f"{G}:6: outcome.answers[1].say: an answer is itself a link on "
+                                 "the page, so it cannot hold one; name the code in 'why'"]),
     "one answer": ("      - say: Yes, but it was removed on purpose\n        code: 404\n        why: "
                    "Without a record of the removal, 404 is the honest answer.\n", "",
                    [f"{G}:11: missing.answers: needs 2–7 answers, found 1"]),

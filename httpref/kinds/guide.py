@@ -13,7 +13,8 @@ from .base import Job, load_once
 NAME = "guide"
 SOURCE = "content/guide.yaml"
 QUESTION_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-APPLICATION_STATUSES = ("registered", "temporary")  # registry statuses an application may send
+APPLICATION_STATUSES = ("registered", "temporary")
+LINK = re.compile(r"\[\[|\]\(|<a\b")  # a short link, a Markdown link, an HTML link  # registry statuses an application may send
 
 
 def load(job: Job) -> Guide | None:
@@ -95,7 +96,10 @@ def check_graph(reader: FileReader, start, questions: dict, have: set):
     for qid, (question, lines, _) in questions.items():
         for index, (answer, line) in enumerate(zip(question.answers if question else (), lines), 1):
             label = f"{qid}.answers[{index}]"
-            if bool(answer.next) == bool(answer.code):
+            if LINK.search(answer.say):
+                reader.error(line, f"{label}.say", "an answer is itself a link on the page, so it "
+                                                   "cannot hold one; name the code in 'why'")
+            elif bool(answer.next) == bool(answer.code):
                 reader.error(line, label, "an answer has either 'next' (a question) or 'code' "
                                           "and 'why'")
             elif answer.next and answer.next not in questions:
