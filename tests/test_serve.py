@@ -265,6 +265,7 @@ REAL_EDITS = {
     "a compared code's name": [
         ("content/registry.csv", "403,Forbidden,", "403,Forbidden Here,"),
         ("content/codes/403.md", "phrase: Forbidden", "phrase: Forbidden Here")],
+    "a comparison removed": [("content/compare/401-vs-403.md", "", None)],
     "where the guide leads": [("content/guide.yaml", "        code: 202\n", "        code: 200\n")],
     "a guide question": [("content/guide.yaml", "ask: What did your handler do?",
                           "ask: What did the handler do?")],
@@ -282,7 +283,10 @@ def test_the_dev_server_rebuilds_exactly_what_an_edit_touches(real_site, tmp_pat
         path = real_site / name
         text = path.read_text(encoding="utf-8")
         assert old in text, (name, old)
-        path.write_text(text.replace(old, new, 1) if old else text + new, encoding="utf-8")
+        if new is None:
+            path.unlink()
+        else:
+            path.write_text(text.replace(old, new, 1) if old else text + new, encoding="utf-8")
     assert builder.build() > 0
     build_site(real_site, tmp_path / "full")
     assert snapshot(out) == snapshot(tmp_path / "full")

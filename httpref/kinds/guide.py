@@ -137,7 +137,8 @@ def outputs(site, out):
     if guide is None:
         return
     trail = [("HTTP status codes", routes.HOME), ("Which code should I return?", routes.GUIDE)]
-    out.page(routes.GUIDE, "guide.html", (guide, out.linked(guide.source)), guide=guide,
+    shows = (guide, out.linked(guide.source), tuple(item.name for item in site.comparisons))
+    out.page(routes.GUIDE, "guide.html", shows, guide=guide,
              json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(trail)}))
 
 
