@@ -110,8 +110,20 @@ class ReprOnce:
             f"{item.name}={getattr(self, item.name)!r}" for item in fields(self)) + ")"
 
 
+class FieldsAsAttributes:
+    """A record of content whose front-matter fields (described in FIELDS_BY_NAME) read as
+    attributes, an optional one that was left out as its default."""
+
+    FIELDS_BY_NAME = {}
+
+    def __getattr__(self, name):
+        if name in self.FIELDS_BY_NAME:
+            return self.fields.get(name, default_value(self.FIELDS_BY_NAME[name].kind))
+        raise AttributeError(name)
+
+
 @dataclass(frozen=True, repr=False)
-class StatusCode(ReprOnce):
+class StatusCode(ReprOnce, FieldsAsAttributes):
     """One status code page: front-matter fields, body sections and what follows from the code."""
 
     code: int
@@ -120,11 +132,7 @@ class StatusCode(ReprOnce):
     sections: dict
     examples: tuple
     registry: RegistryEntry | None
-
-    def __getattr__(self, name):
-        if name in schema.FIELDS_BY_NAME:
-            return self.fields.get(name, default_value(schema.FIELDS_BY_NAME[name].kind))
-        raise AttributeError(name)
+    FIELDS_BY_NAME = schema.FIELDS_BY_NAME
 
     @property
     def class_key(self) -> str:
@@ -205,7 +213,7 @@ class Page:
 
 
 @dataclass(frozen=True, repr=False)
-class Comparison(ReprOnce):
+class Comparison(ReprOnce, FieldsAsAttributes):
     """A page weighing two or three confusable codes (content/compare/A-vs-B.md)."""
 
     slug: str
@@ -214,11 +222,7 @@ class Comparison(ReprOnce):
     fields: dict
     sections: dict
     examples: tuple
-
-    def __getattr__(self, name):
-        if name in schema.COMPARE_FIELDS_BY_NAME:
-            return self.fields.get(name, default_value(schema.COMPARE_FIELDS_BY_NAME[name].kind))
-        raise AttributeError(name)
+    FIELDS_BY_NAME = schema.COMPARE_FIELDS_BY_NAME
 
     @property
     def url(self) -> str:

@@ -177,6 +177,24 @@ def build(root: Path, out: Path, base_url: str | None = None) -> Path:
 
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium for the tests of one module."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch_options
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(**launch_options())
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def base(built_site, static_server):
+    """The base URL of the real site, built and served over loopback."""
+    return static_server(built_site)
+
+
 @pytest.fixture(scope="session")
 def static_server():
     """Serve a folder over loopback: call with the folder, get the base URL."""

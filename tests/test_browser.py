@@ -2,22 +2,13 @@
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.browser import launch_options, page_urls
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(**launch_options())
-        yield browser
-        browser.close()
+from tests.browser import page_urls
 
 
-@pytest.fixture(scope="module")
-def base(built_site, static_server):
-    return static_server(built_site)
+
+
 
 
 @pytest.fixture

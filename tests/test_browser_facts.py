@@ -4,11 +4,10 @@ import http.server
 import threading
 
 import pytest
-from playwright.sync_api import Error, sync_playwright
+from playwright.sync_api import Error
 
 from httpref import facts
 from httpref.content import load_site
-from tests.browser import launch_options
 from tests.conftest import REPO
 
 SITE = load_site(REPO)
@@ -64,20 +63,22 @@ def origin():
     server.shutdown()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(**launch_options())
-        print(f"Chromium {browser.version}")
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("code", CODES)
 def test_chromium_does_what_the_comparison_pages_say(browser, origin, code):
-    rule = facts.browser_rule(code)
     context = browser.new_context()
-    page = context.new_page()
+    try:
+        observe(browser, context.new_page(), origin, code)
+    except AssertionError as error:  # the published data and this browser part: say which
+        raise AssertionError(f"Chromium {browser.version}, {code}: {error}") from None
+    finally:
+        context.close()
+
+
+def observe(browser, page, origin, code):
+    """Drive Chromium to a page answering `code` as facts.browser_rule(code) says it acts."""
+    rule = facts.browser_rule(code)
     Scenario.seen.clear()
     if rule.key == "follows":
         page.goto(f"{origin}/code/{code}")
@@ -116,4 +117,3 @@ def test_chromium_does_what_the_comparison_pages_say(browser, origin, code):
             with pytest.raises(Error, match="ERR_HTTP_RESPONSE_CODE_FAILURE"):
                 page.goto(f"{origin}/code/{code}?empty")
             assert f"HTTP ERROR {code}" in page.inner_text("body")
-    context.close()

@@ -9,11 +9,10 @@ from html.parser import HTMLParser
 
 import pytest
 from markupsafe import Markup
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from httpref import facts
 from httpref.content import load_site
-from tests.browser import launch_options
 from tests.conftest import REPO, build, parse_page, problems_of
 
 SITE = load_site(REPO)
@@ -162,17 +161,8 @@ def test_code_pages_say_how_the_guide_reaches_them(built_site):
     assert "Reached in" not in (built_site / "499" / "index.html").read_text()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(**launch_options())
-        yield browser
-        browser.close()
 
 
-@pytest.fixture(scope="module")
-def base(built_site, static_server):
-    return static_server(built_site)
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])

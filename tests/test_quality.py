@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.browser import launch_options, page_urls, serve_folder
 from tests.conftest import unsafe_markup
@@ -25,12 +25,6 @@ def deploy_headers(site: Path) -> dict:
     return dict(line.strip().split(": ", 1) for line in block.splitlines())
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(**launch_options())
-        yield browser
-        browser.close()
 
 
 def test_deploy_headers_are_strict_and_cache_only_fingerprinted_files_forever(built_site):
