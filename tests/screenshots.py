@@ -13,7 +13,8 @@ from tests.browser import launch_options, serve_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {"home": "/", "code-202": "/202/", "vendor-522": "/522/",
-         "explainer": "/how-status-codes-work/"}
+         "explainer": "/how-status-codes-work/", "compare-401-vs-403": "/compare/401-vs-403/",
+         "compare-index": "/compare/", "guide": "/choose/", "guide-step": "/choose/#q-access"}
 WIDTHS = {"phone": 390, "desktop": 1280}
 
 

@@ -230,11 +230,12 @@ def test_meta_and_header_policies_are_the_same_but_for_frame_ancestors(built_sit
 
 @pytest.mark.parametrize("form", ["mobile", "desktop"])
 def test_lighthouse_scores(built_site, csp_base, tmp_path, form):
-    """Accessibility, best practices and SEO all 100 on the home page, a code page, the explainer."""
+    """Accessibility, best practices and SEO all 100 on the home page, a code page, the
+    explainer, a comparison and the decision guide."""
     cli = NODE_MODULES / "lighthouse" / "cli" / "index.js"
     flags = " ".join(launch_options()["args"] + ["--headless=new"])
     scores = {}
-    for path in ("/", "/503/", "/how-status-codes-work/"):
+    for path in ("/", "/503/", "/how-status-codes-work/", "/compare/401-vs-403/", "/choose/"):
         report = tmp_path / "report.json"
         command = ["node", str(cli), csp_base + path, "--quiet", "--output=json",
                    f"--output-path={report}", f"--chrome-flags={flags}",
