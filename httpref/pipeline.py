@@ -16,12 +16,14 @@ from .kinds.codes import CODE_FILE, read_draft
 from .registry import expired_registrations
 from .memo import Memo
 from .model import ContentError
+from .routes import STATIC
 from .render import (fingerprint_assets, make_outputs, page_paths, plan_changed, render_draft,
                      render_site)
 from .write import check_output, remove_stale, write_changed, write_site
 
 log = logging.getLogger("httpref")
 DRAFTABLE = re.compile("content/codes/" + CODE_FILE.pattern)  # a problem path with a draft
+STATIC_FILES = STATIC.lstrip("/")  # the folder of the stylesheet, script and icon
 
 
 def check_site(root: Path, today: str | None = None):
@@ -120,13 +122,13 @@ class Builder:
         self.written = {}  # path -> bytes as last written
         self.prints = {}  # path -> fingerprint of what it showed when last written
         self.stamps = {}  # path -> (size, modification time) after our last write
-        self.pending = {}  # path -> (Output, fingerprint): changed pages not written yet
+        self.pending = {}  # path -> (Output, fingerprint): changed files not written yet
         self.markdown = None  # the converter the pending pages render with
 
     def build(self, first=None) -> int:
         """Rebuild what changed since the last build written; return the files written.
         Given `first` (output paths: the pages open in a browser), only those pages and the
-        files that are not pages are written now, and the other changed pages wait in
+        static files they link to are written now, and the other changed files wait in
         `pending` for finish(): the dev server reloads the browser in between."""
         started = time.perf_counter()
         self.pending = {}
@@ -136,7 +138,7 @@ class Builder:
         changed, prints, markdown = plan_changed(site, self.root / "templates", assets,
                                                  self.memo, before)
         later = {output.path: output for output in changed if before and first is not None
-                 and output.path.endswith(".html") and output.path not in first}
+                 and output.path not in first and not output.path.startswith(STATIC_FILES)}
         outputs = make_outputs([output for output in changed if output.path not in later],
                                markdown, self.root / "templates")
         count = self.restore()

@@ -40,7 +40,7 @@ class SiteApp:
         self.error = ""
         self.drafts = {}  # URL -> page of an entry that does not pass check yet
         self.restore = restore  # puts back built files deleted behind the server's back
-        self.ready = ready  # writes a page the last rebuild left for later, before it is served
+        self.ready = ready  # writes a file the last rebuild left for later, before it is served
         self.recent = {}  # output path -> None: the HTML pages served last, oldest first
 
     def __call__(self, environ, start_response):
@@ -61,7 +61,7 @@ class SiteApp:
             name = raw_path if raw_path.startswith(STATIC) else "index.html"
         else:
             path = self.resolve(raw_path)
-            if path is not None and raw_path.endswith(("/", ".html")):
+            if path is not None:
                 self.ready(output_path(raw_path))
             if path is not None and not (path.is_file() or (path / "index.html").is_file()) \
                     and self.restore():

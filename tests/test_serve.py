@@ -309,6 +309,11 @@ def test_open_pages_are_written_first_and_the_rest_before_anyone_sees_them(real_
     assert "404/index.html" in builder.pending and "202/index.html" not in builder.pending
     assert b"data-edit" in app.respond("/404/", "GET")[2]  # asked for: written at once
     assert "404/index.html" not in builder.pending
+    entry = real_site / "content" / "codes" / "202.md"  # the data too: written when asked for
+    entry.write_text(entry.read_text().replace("summary: ", "summary: Queued. ", 1))
+    rebuild(builder, app, first=set(app.recent))
+    assert "api/codes.json" in builder.pending
+    assert b"Queued. " in app.respond("/api/codes.json", "GET")[2]
     style = real_site / "static" / "style.css"  # an edit while pages are pending
     style.write_text(style.read_text() + "main{outline:0}")
     rebuild(builder, app, first=set(app.recent))
