@@ -17,8 +17,8 @@ from .registry import expired_registrations
 from .memo import Memo
 from .model import ContentError
 from .routes import STATIC
-from .render import (fingerprint_assets, make_outputs, page_paths, plan_changed, render_draft,
-                     render_site)
+from .render import (fingerprint_assets, make_outputs, plan_changed, plan_site,
+                     render_draft)
 from .write import check_output, remove_stale, write_changed, write_site
 
 log = logging.getLogger("httpref")
@@ -54,20 +54,24 @@ def build_site(root: Path, out: Path, base_url: str | None = None,
     return count
 
 
-_JOB = None  # what forked workers render from: (site, templates, assets)
+_JOB = None  # what forked workers render from: (the plan, its Markdown converter, templates)
 
 
 def render_in_parallel(site, templates: Path, assets: dict, workers: int | None = None) -> list:
-    """render_site with the HTML pages shared among forked processes, one per core:
-    Markdown and Pygments are most of a build, and each page is independent of the others.
-    Only from a single-threaded process (the command line): forking threads is unsafe."""
+    """Every output file of the site as (path, bytes), the HTML pages shared among forked
+    processes, one per core: Markdown and Pygments are most of a build, and each page is
+    independent of the others. The site is planned once, before the fork, and every process
+    renders its share of that plan. Only from a single-threaded process (the command line):
+    forking threads is unsafe."""
     global _JOB
-    pages = page_paths(site, templates, assets)
+    plan, markdown = plan_site(site, templates, assets, Memo())
+    pages = [output.path for output in plan if output.path.endswith(".html")]
     workers = (workers or parallel_workers()) if len(pages) >= 40 else 1
     if workers < 2:
-        return render_site(site, templates, assets)
+        return make_outputs(plan, markdown, templates)
     shares = [set(pages[index::workers]) for index in range(workers)]
-    _JOB = (site, templates, assets)
+    shares[0] |= {output.path for output in plan} - set(pages)  # and every file not a page
+    _JOB = (plan, markdown, templates)
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers - 1, mp_context=context,
@@ -81,7 +85,7 @@ def render_in_parallel(site, templates: Path, assets: dict, workers: int | None 
                 except ContentError as error:
                     problems.extend(error.problems)
 
-            gather(lambda: render_site(site, templates, assets, skip=set(pages) - shares[0]))
+            gather(lambda: render_share(shares[0]))
             for future in futures:
                 gather(future.result)
             if problems:
@@ -105,9 +109,9 @@ def leave_signals():
 
 
 def render_share(share: set) -> list:
-    """In a worker: render the given pages."""
-    site, templates, assets = _JOB
-    return render_site(site, templates, assets, only=share)
+    """Render the outputs of the plan whose paths are in `share` (a worker's, or the parent's)."""
+    plan, markdown, templates = _JOB
+    return make_outputs([output for output in plan if output.path in share], markdown, templates)
 
 
 class Builder:

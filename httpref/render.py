@@ -163,23 +163,6 @@ def comparison_record(site: Site, item) -> dict:
             "path": item.url}
 
 
-def render_site(site: Site, templates: Path, assets: dict, only: set | None = None,
-                skip: set = frozenset(), memo: Memo | None = None) -> list:
-    """Every output file of the site as (path relative to the output folder, bytes), or just
-    the paths in `only`, less those in `skip`; a template mistake becomes a ContentError
-    naming file and line."""
-    plan, markdown = plan_site(site, templates, assets, memo or Memo())
-    wanted = [output for output in plan
-              if (only is None or output.path in only) and output.path not in skip]
-    return make_outputs(wanted, markdown, templates)
-
-
-def page_paths(site: Site, templates: Path, assets: dict) -> list:
-    """The output path of every HTML page of the site, in the plan's order."""
-    plan, _ = plan_site(site, templates, assets, Memo())
-    return [output.path for output in plan if output.path.endswith(".html")]
-
-
 def plan_changed(site: Site, templates: Path, assets: dict, memo: Memo, before: dict) -> tuple:
     """(outputs, fingerprints, Markdown): the Outputs, not yet made, whose fingerprint (of
     what they show) differs from `before`; the fingerprint of every file of the site; the

@@ -201,15 +201,15 @@ import os, sys
 from pathlib import Path
 import httpref.pipeline as pipeline
 from httpref.content import load_site
-from httpref.render import fingerprint_assets, render_site
+from httpref.render import fingerprint_assets
 root = Path(sys.argv[1])
 os.cpu_count = lambda: 2  # two workers on any machine, a single core included
 site = load_site(root); assets = fingerprint_assets(root / "static")
-serial = render_site(site, root / "templates", assets)
-real = pipeline.render_site
-def render_site_noting_the_process(*args, **options):
+serial = pipeline.render_in_parallel(site, root / "templates", assets, workers=1)
+real = pipeline.make_outputs
+def make_outputs_noting_the_process(*args, **options):
     return real(*args, **options) + [(f"pid/{os.getpid()}", b"")]
-pipeline.render_site = render_site_noting_the_process
+pipeline.make_outputs = make_outputs_noting_the_process
 parallel = pipeline.render_in_parallel(site, root / "templates", assets)
 processes = [path for path, _ in parallel if path.startswith("pid/")]
 assert len(set(processes)) == 2, f"rendered in {len(set(processes))} process(es), not 2"
