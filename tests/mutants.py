@@ -192,6 +192,10 @@ MUTANTS = (
     Mutant("parent-share-dropped", "httpref/pipeline.py",
            "gather(lambda: render_share(shares[0]))", "gather(lambda: [])",
            ("tests/test_site.py::test_parallel_rendering_gives_the_same_files_as_serial",)),
+    # What reviewers check on the built pages.
+    Mutant("muted-text-low-contrast", "static/style.css",
+           "--muted: light-dark(#57606a,", "--muted: light-dark(#a8aeb4,",
+           ("tests/test_quality.py::test_no_accessibility_violations[390-light]",)),
     # A maintainer's mistakes, reported where they are.
     Mutant("yaml-error-hides-the-rest", "httpref/reader.py",
            "lines[start:end] = [\"\"] * (end - start)", "return False",
