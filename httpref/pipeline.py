@@ -127,7 +127,7 @@ class Builder:
         self.prints = {}  # path -> fingerprint of what it showed when last written
         self.stamps = {}  # path -> (size, modification time) after our last write
         self.pending = {}  # path -> (Output, fingerprint): changed files not written yet
-        self.markdown = None  # the converter the pending pages render with
+        self.markdown = None  # the converter the pending files render with
 
     def build(self, first=None) -> int:
         """Rebuild what changed since the last build written; return the files written.
@@ -159,11 +159,11 @@ class Builder:
         self.pending = {path: (output, prints[path]) for path, output in later.items()}
         self.markdown = markdown
         log.info("Rebuilt %d file(s) in %.0f ms%s", count, (time.perf_counter() - started) * 1000,
-                 f"; {len(later)} page(s) follow" if later else "")
+                 f"; {len(later)} file(s) follow" if later else "")
         return count
 
     def finish(self, paths=None, limit: int | None = None) -> int:
-        """Write the given pending pages (or the next `limit` of them, or all); return how
+        """Write the given pending files (or the next `limit` of them, or all); return how
         many changed. A template mistake among them raises ContentError."""
         chosen = [path for path in (paths if paths is not None else list(self.pending)[:limit])
                   if path in self.pending]

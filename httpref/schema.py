@@ -196,19 +196,34 @@ def scaffold(code: int, phrase: str = "", spec: str = "") -> str:
         if field.name in UNOFFICIAL_ONLY and field.name not in given:
             continue
         if value:
-            value = value.replace("{code}", str(code))
-            lines.append(f"{field.name}:{'' if value.startswith(chr(10)) else ' '}{value}")
+            lines.append(scaffold_field(field.name, value.replace("{code}", str(code))))
     lines.append("---")
-    for section in SECTIONS:
+    return "\n".join(lines + scaffold_body(SECTIONS, SCAFFOLD_EXAMPLES)) + "\n"
+
+
+# The examples a scaffold starts with: (label, fence language, comment marker).
+SCAFFOLD_EXAMPLES = (("Node.js (Express)", "js", "//"), ("Python (Flask)", "python", "#"))
+
+
+def scaffold_field(name: str, value: str) -> str:
+    """One front-matter line of a scaffold (a block value starts on the next line)."""
+    return f"{name}:{'' if value.startswith(chr(10)) else ' '}{value}"
+
+
+def scaffold_body(sections: tuple, examples: tuple) -> list:
+    """The lines of a scaffold's body: every section with a TODO in the shape it needs."""
+    lines = []
+    for section in sections:
         lines += ["", f"## {section.heading}", ""]
         if section.key == "examples":
-            lines += ["### Node.js (Express)", "", "```js", "// TODO", "```", "",
-                      "### Python (Flask)", "", "```python", "# TODO", "```"]
+            for index, (label, language, comment) in enumerate(examples):
+                lines += [""] * bool(index) + [f"### {label}", "", f"```{language}",
+                                               f"{comment} TODO", "```"]
         elif section.list_marker:
             lines += [f"{section.list_marker} TODO"] * section.min_items
         else:
             lines.append("TODO")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def describe_fields(fields: tuple = FIELDS) -> str:

@@ -11,8 +11,9 @@ from tests.examples import build_request, framework, run_client, send, start_ser
 SITE = load_site(REPO)
 # RFC 9110 §15.3.5, §15.3.6, §15.4.5: never content (written here, not read from the engine).
 NO_CONTENT = (204, 205, 304)
-CASES = [(str(owner.code if owner in SITE.codes else owner.slug), owner, example)
-         for owner in SITE.codes + SITE.comparisons for example in owner.examples]
+CASES = [(name, owner, example)
+         for name, owner in [(str(entry.code), entry) for entry in SITE.codes]
+         + [(item.slug, item) for item in SITE.comparisons] for example in owner.examples]
 
 
 def pytest_generate_tests(metafunc):

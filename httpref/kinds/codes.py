@@ -30,6 +30,12 @@ def present(job: Job) -> set:
             if (match := CODE_FILE.fullmatch(path.name))}
 
 
+def with_files(job: Job) -> frozenset:
+    """The codes a page can show or link to: every entry that loaded, and every code whose
+    file has problems (they are reported already)."""
+    return frozenset({entry.code for entry in job.loaded[NAME]} | present(job))
+
+
 def outputs(site, out):
     """A page for every entry."""
     for index, entry in enumerate(site.codes):

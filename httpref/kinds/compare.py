@@ -18,7 +18,7 @@ BULLET = re.compile(r"^[-*] ", re.MULTILINE)
 
 def load(job: Job) -> tuple:
     """Every comparison that passes its checks, in the order of its codes."""
-    have = frozenset({entry.code for entry in job.loaded["codes"]} | codes.present(job))
+    have = codes.with_files(job)
     items = [item for path in source_files(job.root / FOLDER)
              if (item := load_once(job, path, lambda path, alone: load_comparison(
                  path, alone, have), have))]
@@ -100,12 +100,9 @@ def new_file(root: Path, name: str):
     compared = name.split("-vs-")
     each = {"use": "\n  - code: {}\n    when: |\n      - TODO\n      - TODO",
             "requests": "\n  - request: GET /TODO\n    status: {}"}
-    lines = ["---"]
-    for field in schema.COMPARE_FIELDS:
-        value = ("".join(each[field.name].format(code) for code in compared)
-                 if field.name in each else field.scaffold)
-        lines.append(f"{field.name}:{'' if value.startswith(chr(10)) else ' '}{value}")
-    lines += ["---", "", "## Common mistakes", "", "- TODO", "- TODO", "", "## Example", "",
-              "### Python (Flask)", "", "```python", "# TODO", "```"]
+    lines = ["---"] + [schema.scaffold_field(field.name, "".join(
+        each[field.name].format(code) for code in compared) if field.name in each
+        else field.scaffold) for field in schema.COMPARE_FIELDS] + ["---"]
+    lines += schema.scaffold_body(schema.COMPARE_SECTIONS, schema.SCAFFOLD_EXAMPLES[1:])
     return root / FOLDER / f"{name}.md", "\n".join(lines) + "\n", routes.compare_url(name)
 

@@ -13,15 +13,15 @@ from .base import Job, load_once
 NAME = "guide"
 SOURCE = "content/guide.yaml"
 QUESTION_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-APPLICATION_STATUSES = ("registered", "temporary")
-LINK = re.compile(r"\[\[|\]\(|<a\b")  # a short link, a Markdown link, an HTML link  # registry statuses an application may send
+APPLICATION_STATUSES = ("registered", "temporary")  # registry statuses an application may send
+LINK = re.compile(r"\[\[|\]\(|<a\b")  # a short link, a Markdown link, an HTML link
 
 
 def load(job: Job) -> Guide | None:
     path = job.root / SOURCE
     if not path.exists():
         return None
-    have = frozenset({entry.code for entry in job.loaded["codes"]} | codes.present(job))
+    have = codes.with_files(job)
     return load_once(job, path, lambda path, alone: load_guide(path, alone, have), have)
 
 
