@@ -203,3 +203,15 @@ def select_codes(codes, words: tuple) -> list:
     """The entries that have every property named (`numbers` only changes how they show)."""
     wanted = set(words) - {"numbers"}
     return [entry for entry in codes if wanted <= entry.properties]
+
+
+# A number the site has no page for (RFC 9110 §15): the look-up and the not-found page say it.
+UNKNOWN_SPEC = "RFC 9110 §15"
+UNKNOWN = {
+    "unregistered": "{n} is not a registered HTTP status code. A client that does not "
+                    "recognise a code treats it as the x00 code of its class, so it handles "
+                    "{n} like {first}",
+    "invalid": "{n} is not a valid HTTP status code: valid codes are three digits from 100 to "
+               "599. Some software uses other numbers for its own errors; a client that "
+               "receives one should handle the response like a 5xx server error",
+}

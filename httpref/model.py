@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import facts, schema
-from .routes import code_url, compare_url, guide_url, page_url
+from .routes import code_url, compare_url, guide_url, message_url, page_url
 
 NEWLINE = re.compile("\n")
 ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")  # a day as content and the registry write it
@@ -234,6 +234,48 @@ class Comparison(ReprOnce, FieldsAsAttributes):
         return " vs ".join(map(str, self.codes))
 
 
+@dataclass(frozen=True, repr=False)
+class Failure(ReprOnce, FieldsAsAttributes):
+    """A failure with no status code (content/failures/SLUG.md), among the messages."""
+
+    slug: str
+    source: str
+    fields: dict
+    sections: dict
+    FIELDS_BY_NAME = schema.FAILURE_FIELDS_BY_NAME
+
+    @property
+    def url(self) -> str:
+        return message_url(self.slug)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A text people see (content/messages/SOURCE.yaml) and what it means: a status code,
+    or the slug of a failure."""
+
+    id: str
+    text: str
+    also: tuple
+    means: int | str
+    explain: str
+    where: str
+    product: str
+    versions: str
+    source: str
+    sources: tuple  # ({title, url, date}) where the text was read
+
+    @property
+    def anchor(self) -> str:
+        """The id of the message on the page of what it means."""
+        return f"seen-{self.id}"
+
+    @property
+    def url(self) -> str:
+        page = code_url(self.means) if isinstance(self.means, int) else message_url(self.means)
+        return f"{page}#{self.anchor}"
+
+
 @dataclass(frozen=True)
 class Answer:
     """One answer of a guide question: it leads to another question or to a code."""
@@ -308,12 +350,28 @@ class Site:
     registry: dict
     comparisons: tuple = ()
     guide: Guide | None = None
+    failures: tuple = ()
+    messages: tuple = ()
     links: tuple = ()  # (source path, code, line, field) of every [[NNN]] and related code
     origins: dict = field(default_factory=dict)  # rendered text -> [(path, line, field)]
 
     @cached_property
     def by_code(self) -> dict:
         return {entry.code: entry for entry in self.codes}
+
+    @cached_property
+    def by_meaning(self) -> dict:
+        """code or failure slug -> the messages that mean it."""
+        found = {}
+        for message in self.messages:
+            found.setdefault(message.means, []).append(message)
+        return {means: tuple(items) for means, items in found.items()}
+
+    def failure(self, slug: str) -> Failure:
+        return next(item for item in self.failures if item.slug == slug)
+
+    def messages_meaning(self, means) -> tuple:
+        return self.by_meaning.get(means, ())
 
     def comparisons_with(self, code: int) -> tuple:
         return tuple(item for item in self.comparisons if code in item.codes)

@@ -173,6 +173,10 @@ class FileReader:
                            + suggest(word, kind))
                 return None
             return word
+        if kind == schema.MEANS:
+            if node.tag == "tag:yaml.org,2002:int":
+                return self.value(node, schema.STATUS, label)
+            return self.text(node, label, rendered=False)
         if kind in (schema.CODE, schema.STATUS):
             if node.tag == "tag:yaml.org,2002:int" and CODE_REF.match(str(node.value)):
                 if kind == schema.CODE:

@@ -10,12 +10,13 @@ import rcssmin
 import rjsmin
 from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateSyntaxError, select_autoescape)
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from . import facts, routes
-from .model import ContentError, Problem, Site, StatusCode, is_editor_file
+from . import facts, routes, schema
+from .model import ContentError, Problem, Site, StatusCode, is_editor_file, parse_spec
 from .schema import CLASS_KEYS
 from .kinds import KINDS
+from .kinds.messages import PLACEHOLDER
 from .markup import Markdown, highlight_code
 from .memo import Memo
 
@@ -71,6 +72,11 @@ def json_ld(data) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+def said(text: str) -> Markup:
+    """A message's text as shown, each placeholder ({host}) as a variable."""
+    return Markup(PLACEHOLDER.sub(lambda match: f"<var>{match[1]}</var>", str(escape(text))))
+
+
 def make_environment(templates: Path, site: Site, assets: dict, markdown: Markdown,
                      memo: Memo) -> Environment:
     env = Environment(
@@ -83,7 +89,7 @@ def make_environment(templates: Path, site: Site, assets: dict, markdown: Markdo
         keep_trailing_newline=True,
     )
     env.filters.update(md=markdown.block, md_short=markdown.short, md_inline=markdown.inline,
-                       md_page=markdown.page, highlight=highlight_code)
+                       md_page=markdown.page, highlight=highlight_code, said=said)
     env.globals.update(
         site=site,
         config=site.config,
@@ -100,6 +106,11 @@ def make_environment(templates: Path, site: Site, assets: dict, markdown: Markdo
         class_url=routes.class_url,
         explainer_url=prose_url(site, routes.EXPLAINER),
         api_url=routes.API,
+        messages_url=routes.MESSAGES,
+        visitor_sides=schema.VISITOR_SIDES,
+        message_where=schema.MESSAGE_WHERE,
+        unknown=facts.UNKNOWN,
+        unknown_spec=facts.UNKNOWN_SPEC,
         compare_url=routes.COMPARE,
         guide_url=routes.GUIDE,
     )
@@ -161,6 +172,16 @@ def comparison_record(site: Site, item) -> dict:
             "phrases": [site.phrase(code) for code in item.codes],
             "keywords": list(item.keywords), "url": site.config["base_url"] + item.url,
             "path": item.url}
+
+
+def lookup_data(site: Site) -> bytes:
+    """What the look-up box and the home filter search, from every kind that offers it, and
+    what they answer for a number without a page (facts.UNKNOWN)."""
+    spec = parse_spec(facts.UNKNOWN_SPEC)
+    data = {"items": [item for kind in KINDS if hasattr(kind, "lookup")
+                      for item in kind.lookup(site)],
+            "unknown": facts.UNKNOWN, "spec": {"text": str(spec), "url": spec.url}}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def plan_changed(site: Site, templates: Path, assets: dict, memo: Memo, before: dict) -> tuple:
@@ -290,6 +311,8 @@ def plan_site(site: Site, templates: Path, assets: dict, memo: Memo) -> tuple:
         {"codes": [api_record(site, entry) for entry in site.codes],
          "comparisons": [comparison_record(site, item) for item in site.comparisons]},
         ensure_ascii=False, indent=2) + "\n").encode(), (tuple(site.codes), site.comparisons))
+    out.file(routes.LOOKUP, lambda: lookup_data(site), (
+        tuple(site.codes), site.comparisons, site.failures, site.messages))
     for url, data in assets.values():
         out.file(url, lambda data=data: data)  # the URL holds the content hash
     return out.outputs, markdown

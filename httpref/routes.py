@@ -8,6 +8,9 @@ STATIC = "/static/"
 EXPLAINER = "how-status-codes-work"  # the prose page that templates link to by name
 COMPARE = "/compare/"
 GUIDE = "/choose/"
+MESSAGES = "/messages/"
+API_MESSAGES = "/api/messages.json"
+LOOKUP = "/api/lookup.json"  # what the look-up box and the home filter search, fetched on use
 
 
 def code_url(code: int) -> str:
@@ -25,6 +28,11 @@ def compare_url(slug: str) -> str:
 def guide_url(step: str = "") -> str:
     """The guide, or one of its questions or results by id."""
     return GUIDE + (f"#{step}" if step else "")
+
+
+def message_url(slug: str) -> str:
+    """The page of a failure with no status code, among the messages."""
+    return f"{MESSAGES}{slug}/"
 
 
 def page_url(slug: str) -> str:

@@ -11,6 +11,7 @@ TEXT_LIST = "list of plain text"
 DATE = "date"  # YYYY-MM-DD, quoted or not, not in the future
 CODE = "status code"  # a code that must have a page or be registered (it is linked)
 STATUS = "status"  # any number from 100 to 599 (an expected response, never linked)
+MEANS = "status code or failure"  # a code with a page, or the slug of a failure page
 URL = "URL"  # an absolute http(s) URL that a template prints into a link
 # How an unofficial attribution stands today (a tuple kind: the value must be one of these).
 STANDING = ("current", "historic", "disputed")
@@ -23,6 +24,15 @@ ORIGINS = {
     "client": "a client library reports it to its caller for a failure with no response",
 }
 ORIGIN = tuple(ORIGINS)
+# Whose side a problem is on, for a visitor who sees it: the answer above the fold.
+VISITOR_SIDES = {
+    "visitor": "The problem is on your side",
+    "site": "The problem is on the website’s side, not yours",
+    "between": "The problem is between you and the website (a network, proxy or CDN)",
+    "either": "The problem can be on either side",
+    "log": "Visitors never see this code: it appears only in a server’s logs",
+}
+VISITOR_SIDE = tuple(VISITOR_SIDES)
 CLASS_KEYS = ("1xx", "2xx", "3xx", "4xx", "5xx")
 REGISTRY_STATUSES = ("registered", "temporary", "unused", "obsoleted")
 CHOICE_DEFAULTS = {STANDING: "current"}  # what a left-out choice reads as (otherwise nothing)
@@ -59,6 +69,14 @@ FIELDS = (
     Field("summary", PLAIN, True,
           "One plain sentence: used in lists, the meta description and the JSON API.",
           "TODO one plain sentence a visitor understands."),
+    Field("visitor_side", VISITOR_SIDE, False,
+          "Whose side the problem is on, for a visitor who lands on the page: "
+          + "; ".join(f"`{word}` ({meaning[0].lower() + meaning[1:]})"
+                    for word, meaning in VISITOR_SIDES.items())
+          + ". Required for 4xx, 5xx and unofficial codes.", ""),
+    Field("visitor_now", TEXT, False,
+          "With `visitor_side`: one plain sentence, the one thing a visitor can do now; shown "
+          "in the first screen above a link to the full advice.", ""),
     Field("spec", PLAIN, False,
           "Defining spec section, e.g. `RFC 9110 §15.3.3`; required for official codes and "
           "must agree with the registry's reference.",
@@ -190,6 +208,9 @@ def scaffold(code: int, phrase: str = "", spec: str = "") -> str:
         "seen_by": "TODO who sees this number, and what the client receives instead",
         "sources": "\n  - title: TODO\n    url: TODO\n    date: TODO",
     }
+    if code >= 400 or not phrase:
+        given |= {"visitor_side": "TODO visitor, site, between, either or log",
+                  "visitor_now": "TODO the one thing a visitor can do now."}
     lines = ["---"]
     for field in FIELDS:
         value = given.get(field.name, field.scaffold)
@@ -314,6 +335,76 @@ GUIDE_ANSWER = {"say": TEXT, "next?": PLAIN, "code?": CODE, "why?": TEXT}
 GUIDE_ANSWERS = (2, 7)
 
 
+# A failure with no status code, content/failures/SLUG.md: a page at /messages/SLUG/.
+FAILURE_FIELDS = (
+    Field("name", PLAIN, True,
+          "The failure as the screen names it, e.g. `ERR_CONNECTION_REFUSED`.", "TODO"),
+    Field("title", PLAIN, True, "The failure in two to four plain words.", "TODO"),
+    Field("summary", PLAIN, True,
+          "One plain sentence: used in lists, the meta description and the JSON API.", "TODO"),
+    Field("visitor_side", VISITOR_SIDE, True, FIELDS_BY_NAME["visitor_side"].help.split(" Required")[0],
+          "TODO visitor, site, between, either or log"),
+    Field("visitor_now", TEXT, True, FIELDS_BY_NAME["visitor_now"].help, "TODO"),
+    Field("keywords", TEXT_LIST, False,
+          "Other words people type for it (`econnrefused`); the messages that mean it are "
+          "found already.", "[]"),
+    Field("confused", {"code": CODE, "why": TEXT}, True,
+          "The status codes it is mistaken for, each with why.",
+          "\n  - code: 502\n    why: TODO\n  - code: 503\n    why: TODO", min_items=2),
+    Field("faq", {"q": TEXT, "a": TEXT}, True, FIELDS_BY_NAME["faq"].help,
+          FIELDS_BY_NAME["faq"].scaffold, min_items=3),
+    Field("sources", {"title": PLAIN, "url": URL, "date": DATE}, True,
+          "What the facts were checked against (browser source, man pages), with the day read.",
+          "\n  - title: TODO\n    url: TODO\n    date: TODO", min_items=1),
+)
+FAILURE_FIELDS_BY_NAME = {field.name: field for field in FAILURE_FIELDS}
+FAILURE_SECTIONS = (
+    Section("happened", "What happened",
+            "Plain words first, then precisely which layer failed (DNS, TCP, TLS, HTTP/2, "
+            "redirects) and why no status code came back."),
+    SECTIONS[1],
+    Section("developer", "Developer: How to find the cause",
+            "A numbered list of 3–7 concrete steps, with the commands, ending with the fix.",
+            "1.", 3, 7),
+)
+
+# Messages, content/messages/SOURCE.yaml: the texts one product shows, and what they mean.
+MESSAGE_WHERE = {  # each: the heading of its group, and the short label beside a message
+    "browser": ("A browser’s own error page", "browser error page"),
+    "server": ("A web server’s or framework’s default page", "default error page"),
+    "platform": ("A CDN’s, host’s or cloud platform’s page", "platform error"),
+    "log": ("A log line or an error code in a dashboard", "log line"),
+    "client": ("A command-line tool or library", "client error"),
+}
+WHERE = tuple(MESSAGE_WHERE)
+PLACEHOLDERS = ("host", "url", "path", "port", "ip", "number", "id", "method", "code")
+MESSAGE = {"id": PLAIN, "text": RAW_TEXT, "means": MEANS, "explain": TEXT,
+           "also?": TEXT_LIST, "where?": WHERE, "versions?": PLAIN}
+MESSAGE_FIELDS = (
+    Field("product", PLAIN, True, "Who shows the texts: `Chromium (Chrome, Edge…)`, `nginx`.",
+          "TODO"),
+    Field("where", WHERE, True, "Where they appear: " + "; ".join(
+        f"`{word}` ({meaning[0][0].lower() + meaning[0][1:]})"
+        for word, meaning in MESSAGE_WHERE.items())
+          + ". A message may say otherwise for itself.", "TODO"),
+    Field("versions", PLAIN, True,
+          "The versions the texts apply to, and how we know (read in the source, observed).",
+          "TODO"),
+    Field("sources", {"title": PLAIN, "url": URL, "date": DATE}, True,
+          "Where the exact texts were read (source code, default pages, vendor documentation), "
+          "each with the day read.", "\n  - title: TODO\n    url: TODO\n    date: TODO",
+          min_items=1),
+    Field("messages", MESSAGE, True,
+          "The texts: `id` (unique, lower-case words joined by -, starting with the product), "
+          "`text` exactly as shown (placeholders: "
+          + ", ".join(f"`{{{name}}}`" for name in PLACEHOLDERS)
+          + "), `means` (a status code with a page, or a failure's slug), `explain` (one or "
+            "two sentences of our own), optional `also` (the same text spelled with other "
+            "quotes or apostrophes), `where` and `versions`.",
+          "\n  - id: TODO\n    text: TODO\n    means: 500\n    explain: TODO", min_items=1),
+)
+
+
 EXAMPLE_ENTRY = "content/codes/204.md"
 EXAMPLE_COMPARISON = "content/compare/401-vs-403.md"
 UNOFFICIAL_EXAMPLE = "content/codes/444.md"  # shown by its front matter: the body is alike
@@ -342,7 +433,10 @@ def generated_blocks(root) -> dict:
                         for key, kind in GUIDE_QUESTION.items())
             + f", `answers` ({GUIDE_ANSWERS[0]}–{GUIDE_ANSWERS[1]}). An answer: "
             + ", ".join(f"`{key.rstrip(OPTIONAL)}` ({kind})" for key, kind in GUIDE_ANSWER.items())
-            + "; it has `next` (a question id) or `code` and `why`, never both."}
+            + "; it has `next` (a question id) or `code` and `why`, never both.",
+            "failure-fields": describe_fields(FAILURE_FIELDS),
+            "failure-sections": describe_sections(FAILURE_SECTIONS),
+            "message-fields": describe_fields(MESSAGE_FIELDS)}
 
 
 def update_contributing(root):

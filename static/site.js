@@ -34,18 +34,155 @@
     footer.appendChild(button);
   }
 
+  // The look-up index (/api/lookup.json): fetched once, on first use of a look-up box, so a
+  // first visit costs nothing. Every item is found by the words of its label and detail and
+  // its other words; a placeholder in a message ({host}) stands for any one word typed.
+  var index = null;
+  function lookupData() {
+    if (!index) {
+      index = fetch("/api/lookup.json").then(function (response) { return response.json(); }).then(function (data) {
+        data.items.forEach(function (item) {
+          var text = item.label + " " + item.detail + " " + item.words;
+          item.slack = (item.label.match(/\{\w+\}/g) || []).length;
+          item.terms = tokens(text.replace(/\{\w+\}/g, " "));
+          item.phrase = tokens(item.label.replace(/\{\w+\}/g, " ")).join(" ");
+        });
+        return data;
+      });
+      index.catch(function () { index = null; }); // offline: try again on the next use
+    }
+    return index;
+  }
+
+  // Quotes and apostrophes either way, any case, underscores as spaces: the words of a text.
+  function tokens(text) {
+    var folded = text.normalize("NFKC").toLowerCase().replace(/[\u2018\u2019\u02bc`']/g, "");
+    return folded.match(/[a-z0-9]+(?:\.[a-z0-9]+)*/g) || [];
+  }
+
+  // The items a query finds, best first: each word typed must begin a word of the item, but
+  // as many words as a message has placeholders may be the site's own (a host, a port).
+  function search(data, query) {
+    var words = tokens(query);
+    var phrase = words.join(" ");
+    if (!words.length) return [];
+    return data.items.map(function (item) {
+      var found = words.filter(function (word) {
+        return item.terms.some(function (term) { return term.lastIndexOf(word, 0) === 0; });
+      }).length;
+      var missed = words.length - found;
+      if (!found || missed > item.slack) return null;
+      return { item: item, score: found * 100 - missed * 10 + (item.phrase.indexOf(phrase) !== -1 ? 50 : 0) };
+    }).filter(Boolean).sort(function (a, b) { return b.score - a.score; });
+  }
+
+  // The one page a query leads to: the best match when no other page scores as well.
+  function bestPage(results) {
+    if (!results.length) return null;
+    var page = results[0].item.path.split("#")[0];
+    var tied = results.filter(function (result) { return result.score === results[0].score; });
+    return tied.every(function (result) { return result.item.path.split("#")[0] === page; }) ? results[0].item.path : null;
+  }
+
+  // What a number without a page is: an unregistered code of a class, or not a status at all.
+  function unknownAnswer(data, number) {
+    var n = parseInt(number, 10);
+    var known = data.items.some(function (item) { return item.kind === "code" && item.path === "/" + n + "/"; });
+    if (known || !/^\d+$/.test(number)) return null;
+    var valid = n >= 100 && n <= 599 && number.length === 3;
+    var text = data.unknown[valid ? "unregistered" : "invalid"].replace(/\{n\}/g, String(n));
+    var first = valid ? data.items.filter(function (item) { return item.path === "/" + Math.floor(n / 100) * 100 + "/"; })[0] : null;
+    var box = document.createElement("p");
+    var parts = text.split("{first}");
+    box.appendChild(document.createTextNode(parts[0]));
+    if (first && parts.length > 1) {
+      var link = document.createElement("a");
+      link.href = first.path;
+      link.textContent = first.label;
+      box.appendChild(link);
+      box.appendChild(document.createTextNode(parts[1]));
+    }
+    var spec = document.createElement("a");
+    spec.href = data.spec.url;
+    spec.textContent = data.spec.text;
+    box.appendChild(document.createTextNode(" ("));
+    box.appendChild(spec);
+    box.appendChild(document.createTextNode(")."));
+    return box;
+  }
+
+  // A message's text with each placeholder shown as a variable.
+  function showText(target, text) {
+    text.split(/(\{\w+\})/).forEach(function (part) {
+      var name = /^\{(\w+)\}$/.exec(part);
+      var node = name ? document.createElement("var") : document.createTextNode(part);
+      if (name) node.textContent = name[1];
+      target.appendChild(node);
+    });
+  }
+
   function setupLookup() {
     var link = document.querySelector("[data-lookup]");
     var form = document.querySelector("[data-lookup-form]");
     if (!link || !form) return;
+    var input = form.elements.q;
+    var list = form.querySelector("[data-suggest]");
     link.hidden = true;
     form.hidden = false;
+    function suggest() {
+      var query = input.value.trim();
+      lookupData().then(function (data) {
+        if (input.value.trim() !== query) return;
+        list.textContent = "";
+        var answer = unknownAnswer(data, query);
+        if (answer) {
+          var item = document.createElement("li");
+          item.className = "answer";
+          item.appendChild(answer);
+          list.appendChild(item);
+        }
+        search(data, query).slice(0, 6).forEach(function (result) {
+          var row = document.createElement("li");
+          var to = document.createElement("a");
+          var detail = document.createElement("span");
+          to.href = result.item.path;
+          showText(to, result.item.label);
+          detail.textContent = result.item.detail;
+          to.appendChild(detail);
+          row.appendChild(to);
+          list.appendChild(row);
+        });
+        list.hidden = !list.firstChild;
+      }, function () { /* offline: Go still works */ });
+    }
+    input.addEventListener("focus", function () { lookupData(); });
+    input.addEventListener("input", suggest);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var query = form.elements.q.value.trim();
-      if (/^[1-5]\d\d$/.test(query)) location.href = "/" + query + "/";
-      else location.href = "/" + (query ? "?q=" + encodeURIComponent(query) : "");
+      var query = input.value.trim();
+      if (/^[1-5]\d\d$/.test(query)) { location.href = "/" + query + "/"; return; }
+      function fallback() {
+        location.href = /^\d+$/.test(query) ? "/" + query + "/" : "/" + (query ? "?q=" + encodeURIComponent(query) : "");
+      }
+      if (!query) { fallback(); return; }
+      lookupData().then(function (data) {
+        location.href = bestPage(search(data, query)) || (/^\d+$/.test(query) ? "/" + query + "/" : "/?q=" + encodeURIComponent(query));
+      }, fallback);
     });
+  }
+
+  // The not-found page, reached by typing a number into the address bar (/299/): what it is.
+  function setupNotFound() {
+    var target = document.querySelector("[data-number-answer]");
+    var number = /^\/(\d+)\/?$/.exec(location.pathname);
+    if (!target || !number) return;
+    lookupData().then(function (data) {
+      var answer = unknownAnswer(data, number[1]);
+      if (!answer) return;
+      target.textContent = "";
+      target.appendChild(answer);
+      target.hidden = false;
+    }, function () { /* offline: the page's own words stay */ });
   }
 
   function setupFilter() {
@@ -53,59 +190,57 @@
     if (!box) return;
     var input = box.querySelector("input");
     var status = box.querySelector("[data-filter-status]");
-    var compared = document.querySelector("[data-compare-list]");
+    var answer = box.querySelector("[data-filter-answer]");
     var rows = Array.prototype.slice.call(document.querySelectorAll("[data-code]"));
     var groups = Array.prototype.slice.call(document.querySelectorAll("[data-group]"));
-    // What a row is found by: its own text now, and once /api/codes.json has arrived (fetched
-    // on first use, so it costs a first visit nothing) its former names, keywords and vendors;
-    // the comparisons ("401 vs 403", "403 or 404") arrive with it as rows of their own.
-    var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
-    var loading = false;
+    // Each row is found by its own text now, and once the look-up index has arrived by its
+    // former names, keywords and vendors; comparisons, failures and messages arrive with it as
+    // rows of their own, shown only when they match.
+    var records = rows.map(function (row) { return { terms: tokens(row.textContent), slack: 0, phrase: "", always: true }; });
+    var data = null;
     box.hidden = false;
-    function comparisonRow(item) {
+    function addRow(item) {
+      var list = document.querySelector("[data-kind-list=" + item.kind + "]");
+      if (!list) return;
       var row = document.createElement("li");
-      var link = document.createElement("a");
-      var name = document.createElement("span");
-      var phrases = document.createElement("span");
-      row.setAttribute("data-code", item.name);
-      link.href = item.path;
-      name.className = "num";
-      name.textContent = item.name;
-      phrases.className = "sum";
-      phrases.textContent = item.phrases.join(" vs ");
-      link.appendChild(name);
-      row.appendChild(link);
-      row.appendChild(phrases);
-      compared.appendChild(row);
+      var to = document.createElement("a");
+      var detail = document.createElement("span");
+      to.href = item.path;
+      showText(to, item.label);
+      detail.className = "sum";
+      detail.textContent = item.detail;
+      row.appendChild(to);
+      row.appendChild(document.createTextNode(" "));
+      row.appendChild(detail);
+      list.appendChild(row);
       rows.push(row);
-      texts.push([item.name, item.codes.join(" or "), item.codes.slice().reverse().join(" vs "),
-        item.phrases.join(" vs ")].concat(item.keywords).join(" ").toLowerCase());
+      records.push(item);
     }
     function load() {
-      if (loading) return;
-      loading = true;
-      fetch("/api/codes.json").then(function (response) { return response.json(); }).then(function (data) {
-        var extra = {};
-        data.codes.forEach(function (item) {
-          extra[item.code] = [item["class"]].concat(item.aliases, item.keywords, item.vendors,
-            item.vendor_meanings.map(function (meaning) { return meaning.phrase; })).join(" ").toLowerCase();
+      lookupData().then(function (loaded) {
+        if (data) return;
+        data = loaded;
+        data.items.forEach(function (item) {
+          var at = rows.findIndex(function (row) { return row.getAttribute("data-code") && item.path === "/" + row.getAttribute("data-code") + "/"; });
+          if (at === -1) addRow(item);
+          else records[at] = { terms: records[at].terms.concat(item.terms), slack: 0, phrase: item.phrase, always: true };
         });
-        texts = rows.map(function (row, index) { return texts[index] + " " + (extra[row.getAttribute("data-code")] || ""); });
-        if (compared) (data.comparisons || []).forEach(comparisonRow);
         apply();
       }, function () { /* offline: the visible text still filters */ });
     }
     function apply() {
-      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
-      var shown = 0;
+      var query = input.value.trim();
+      var found = search({ items: records }, query);
+      var shown = found.length;
       rows.forEach(function (row, index) {
-        var match = words.length > 0 || row.parentNode !== compared ?
-          words.every(function (word) { return texts[index].indexOf(word) !== -1; }) : false;
-        row.hidden = !match;
-        if (match) shown += 1;
+        row.hidden = query ? found.every(function (result) { return result.item !== records[index]; }) : !records[index].always;
       });
       groups.forEach(function (group) { group.hidden = !group.querySelector("li:not([hidden])"); });
-      status.textContent = words.length ? (shown ? shown + " of " + rows.length + " match" : "No code matches “" + input.value.trim() + "”") : "";
+      var number = data && unknownAnswer(data, query);
+      answer.textContent = "";
+      if (number) answer.appendChild(number);
+      answer.hidden = !number;
+      status.textContent = query ? (shown ? shown + " of " + rows.length + " match" : "Nothing matches “" + query + "”") : "";
     }
     input.addEventListener("focus", load);
     input.addEventListener("input", function () { load(); apply(); });
@@ -181,6 +316,7 @@
   ready(function () {
     setupTheme();
     setupLookup();
+    setupNotFound();
     setupFilter();
     setupTabs();
     setupCopy();

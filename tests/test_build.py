@@ -25,7 +25,7 @@ def run(root: Path, *args) -> subprocess.CompletedProcess:
 def test_build_command_writes_the_site_and_one_summary_line(fixture_site):
     result = run(fixture_site, "build")
     assert result.returncode == 0, result.stderr
-    assert result.stderr.splitlines()[-1].startswith("Built 14 pages (")  # 3 codes, 5 classes, home, 404, explainer, comparison, index, guide
+    assert result.stderr.splitlines()[-1].startswith("Built 16 pages (")  # 3 codes, 5 classes, home, 404, explainer, comparison, index, guide, messages, failure
     assert (fixture_site / "_site" / "200" / "index.html").is_file()
 
 
@@ -65,10 +65,10 @@ def test_new_scaffold_is_rejected_until_filled_in(fixture_site):
     assert "phrase: (Unused)\n" in text and "spec: RFC 9110 §15.5.19\n" in text
     problems = problems_of(fixture_site)
     assert "content/codes/418.md:3: summary: still says TODO" in problems
-    assert "content/codes/418.md:7: retry: still says TODO" in problems
-    assert "content/codes/418.md:17: faq[1].q: still says TODO" in problems
-    assert "content/codes/418.md:28: meaning: still says TODO" in problems
-    assert "content/codes/418.md:47: examples: 'Node.js (Express)' still says TODO" in problems
+    assert "content/codes/418.md:9: retry: still says TODO" in problems
+    assert "content/codes/418.md:19: faq[1].q: still says TODO" in problems
+    assert "content/codes/418.md:30: meaning: still says TODO" in problems
+    assert "content/codes/418.md:49: examples: 'Node.js (Express)' still says TODO" in problems
     assert all(problem.startswith("content/codes/418.md:") for problem in problems)
     assert run(fixture_site, "check").returncode == 1
 
@@ -87,10 +87,10 @@ def test_new_scaffold_for_an_unofficial_code_asks_for_vendor_and_sources(fixture
     assert run(fixture_site, "new", "498").returncode == 0
     problems = problems_of(fixture_site)
     assert "content/codes/498.md:2: phrase: still says TODO" in problems
-    assert "content/codes/498.md:5: vendors[1]: still says TODO" in problems
-    assert "content/codes/498.md:6: origin: still says TODO" in problems
-    assert "content/codes/498.md:8: seen_by: still says TODO" in problems
-    assert "content/codes/498.md:30: sources[1].url: still says TODO" in problems
+    assert "content/codes/498.md:7: vendors[1]: still says TODO" in problems
+    assert "content/codes/498.md:8: origin: still says TODO" in problems
+    assert "content/codes/498.md:10: seen_by: still says TODO" in problems
+    assert "content/codes/498.md:32: sources[1].url: still says TODO" in problems
 
 
 def test_new_refuses_an_existing_file_and_a_bad_code(fixture_site):

@@ -286,7 +286,7 @@ def test_unofficial_code_names_vendor_and_sources(fixture_site):
         "spec: RFC 9110 §15.5.5\n", "").replace("status: 404", "status: 499")
     (fixture_site / "content" / "codes" / "499.md").write_text(text)
     assert problems_of(fixture_site) == [
-        f"content/codes/499.md:25: {name}: 499 is not in the IANA registry, so this unofficial "
+        f"content/codes/499.md:27: {name}: 499 is not in the IANA registry, so this unofficial "
         f"code needs '{name}'" for name in ("origin", "seen_by", "sources", "vendors")]
 
 
@@ -297,8 +297,8 @@ def test_every_problem_in_every_file_is_reported(fixture_site):
     assert problems_of(fixture_site) == [
         f"{P}:2: phrase: expected text, got a boolean (YAML reads yes/no/on/off/true/false as "
         "booleans; put the text in quotes)",
-        "content/codes/404.md:6: keywrds: unknown field; did you mean 'keywords'?",
-        "content/codes/404.md:7: retry: still says TODO"]
+        "content/codes/404.md:8: keywrds: unknown field; did you mean 'keywords'?",
+        "content/codes/404.md:9: retry: still says TODO"]
 
 
 def test_symlink_out_of_content_is_refused(fixture_site, tmp_path):

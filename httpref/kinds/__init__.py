@@ -1,7 +1,8 @@
 """The kinds of content. Each is a module with its NAME in the Site, its loader and checks
 (`load`) and the pages it adds (`outputs`); loading and rendering go through KINDS. A kind
-may also offer `new_file(root, name)` (the `new` command's scaffold) and `notes(site)` (what
-`check` reports that is not a mistake)."""
-from . import classes, codes, compare, guide, pages
+may also offer `new_file(root, name)` (the `new` command's scaffold), `notes(site)` (what
+`check` reports that is not a mistake) and `lookup(site)` (what the look-up box finds: records
+of `kind`, `label`, `detail`, `path` and the other `words` it is found by)."""
+from . import classes, codes, compare, failures, guide, messages, pages
 
-KINDS = (codes, classes, pages, compare, guide)
+KINDS = (codes, classes, pages, compare, guide, failures, messages)

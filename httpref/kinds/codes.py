@@ -50,6 +50,14 @@ def outputs(site, out):
                  json_ld=lambda entry=entry: out.json_ld(code_json_ld(site, entry, out)))
 
 
+def lookup(site) -> list:
+    """Every code, found by its number, phrase, former names, keywords and vendors."""
+    return [{"kind": "code", "label": f"{entry.code} {entry.phrase}", "detail": entry.summary,
+             "path": entry.url, "words": " ".join(
+                 [entry.class_key, *entry.aliases, *entry.keywords, *entry.all_vendors,
+                  *(item["phrase"] for item in entry.also_used_by)])} for entry in site.codes]
+
+
 def notes(site) -> list:
     """The registered codes that have no entry yet (for `check`)."""
     missing = sorted(set(site.registry) - set(site.by_code))
@@ -102,6 +110,7 @@ def read_code(path: Path, root: Path, registry: dict, problems, links, origins) 
     sections, examples = read_body(reader, body, body_line, schema.SECTIONS,
                                    schema.REQUIRED_EXAMPLES)
     check_runnable(reader, code, values, examples, body_line - 1, entry is not None)
+    check_visitor(reader, values, body_line - 1, needed=code >= 400 or entry is None)
     return StatusCode(code, reader.rel, values, sections, examples, entry)
 
 
@@ -158,6 +167,19 @@ def check_identity(reader: FileReader, code: int, entry, values: dict, missing_l
             if not values.get(name) and name not in reader.field_lines:  # else already reported
                 reader.error(line(name), name, f"{code} is not in the IANA registry, so this "
                                                f"unofficial code needs '{name}'")
+
+
+def check_visitor(reader: FileReader, values: dict, line: int, needed: bool):
+    """A page a visitor can land on says whose side the problem is on and what to do now;
+    the two fields come together."""
+    for name, other in (("visitor_side", "visitor_now"), ("visitor_now", "visitor_side")):
+        if name in values or name in reader.field_lines:
+            continue
+        if needed:
+            reader.error(line, name, "required for an error or unofficial code: visitors land "
+                                     "here, and the first screen answers them")
+        elif other in values:
+            reader.error(reader.field_lines[other], name, f"'{other}' needs '{name}' too")
 
 
 def check_runnable(reader: FileReader, code: int, values: dict, examples: tuple, line: int,

@@ -93,6 +93,15 @@ def outputs(site, out):
                  [("HTTP status codes", routes.HOME), index])}))
 
 
+def lookup(site) -> list:
+    """Every comparison, found as "401 vs 403", "403 or 401" and by the phrases."""
+    return [{"kind": "comparison", "label": item.name,
+             "detail": " vs ".join(site.phrase(code) for code in item.codes), "path": item.url,
+             "words": " ".join([" or ".join(map(str, item.codes)),
+                                " vs ".join(map(str, reversed(item.codes))), *item.keywords])}
+            for item in site.comparisons]
+
+
 def new_file(root: Path, name: str):
     """(path, scaffold, URL) for `build.py new 401-vs-403`, or None for another name."""
     if not SLUG.fullmatch(name):

@@ -13,7 +13,8 @@ RESERVED_NAMES = {**{routes.class_url(key).strip("/"): f"the {key} class page"
                   routes.API.split("/")[1]: "the JSON API",
                   routes.STATIC.strip("/"): "the stylesheet, script and icon",
                   routes.COMPARE.strip("/"): "the comparisons",
-                  routes.GUIDE.strip("/"): "the decision guide"}
+                  routes.GUIDE.strip("/"): "the decision guide",
+                  routes.MESSAGES.strip("/"): "the error messages"}
 
 
 def load(job: Job) -> tuple:

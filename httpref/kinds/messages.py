@@ -1,0 +1,163 @@
+"""Messages, content/messages/SOURCE.yaml: the texts people see on an error screen or in a
+log (a browser's, a server's, a CDN's, a client's), each mapped to the status code it means
+or to a failure with none; the index at /messages/ and /api/messages.json."""
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import yaml
+
+from .. import routes, schema
+from ..model import Message, Problem
+from ..reader import FileReader, suggest
+from . import codes
+from .failures import FOLDER as FAILURES
+from .base import Job, load_once, source_files
+
+NAME = "messages"
+FOLDER = "content/messages"
+MESSAGE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+# Quotes and apostrophes a text may be typed with either way: they find the same message.
+QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"', "„": '"'})
+
+
+def fold(text: str) -> str:
+    """A text as the look-up compares it: quotes and apostrophes straight, case and runs of
+    white space ignored (site.js folds a query the same way)."""
+    return " ".join(unicodedata.normalize("NFKC", text).translate(QUOTES).lower().split())
+
+
+def load(job: Job) -> tuple:
+    """Every message of every source file, in the order of the files; a message repeated
+    across files (its text folded) is reported at both places."""
+    have = codes.with_files(job)
+    failures = frozenset(item.slug for item in job.loaded["failures"])
+    found = [load_once(job, path, lambda path, alone: load_source(path, alone, have, failures),
+                       (have, failures)) for path in source_files(job.root / FOLDER)]
+    messages = [message for items in found if items for message, _ in items]
+    lines = {message.id: line for items in found if items for message, line in items}
+    check_unique(job, messages, lines)
+    return tuple(messages)
+
+
+def load_source(path: Path, job: Job, have: frozenset, failures: frozenset) -> tuple | None:
+    """((Message, file line), …) of one source file, or None after reporting its problems."""
+    reader = FileReader(path, job.root, job.problems, job.links, job.origins)
+    reader.offset = 1
+    count = len(job.problems)
+    if path.suffix != ".yaml":
+        reader.error(1, "file", "a source of messages is a YAML file named after the product: "
+                                "nginx.yaml")
+        return None
+    text = reader.read_text(path)
+    node = reader.compose(text) if text is not None else False
+    if node is False:
+        return None
+    values = reader.fields(node, schema.MESSAGE_FIELDS, 1)
+    items = message_nodes(node)
+    for item, item_node in zip(values.get("messages", ()), items):
+        check_message(reader, item, reader.line_of(item_node), have, failures)
+    if len(job.problems) != count:
+        return None
+    return tuple((Message(item["id"], item["text"], tuple(item["also"]), item["means"],
+                          item["explain"], item["where"] or values["where"], values["product"],
+                          item["versions"] or values["versions"], reader.rel, values["sources"]),
+                  reader.line_of(item_node)) for item, item_node in zip(values["messages"], items))
+
+
+def message_nodes(node) -> list:
+    """The YAML nodes of the `messages` list, for their lines."""
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    found = next((value for key, value in node.value if key.value == "messages"), None)
+    return list(found.value) if isinstance(found, yaml.SequenceNode) else []
+
+
+def check_message(reader: FileReader, item: dict, line: int, have: frozenset,
+                  failures: frozenset):
+    label = f"messages[{item['id']}]"
+    if not MESSAGE_ID.fullmatch(item["id"]):
+        reader.error(line, f"{label}.id", "an id is lower-case words joined by -, starting with "
+                                          "the product: chrome-refused-to-connect")
+    means = item["means"]
+    if isinstance(means, int) and means not in have:
+        reader.error(line, f"{label}.means", f"{means} has no page (content/codes/{means}.md)")
+    elif isinstance(means, str) and means not in failures:
+        reader.error(line, f"{label}.means", f"'{means}' is neither a status code nor a failure "
+                                             f"in {FAILURES}/" + suggest(means, failures))
+    for text in (item["text"], *item["also"]):
+        for name in PLACEHOLDER.findall(text):
+            if name not in schema.PLACEHOLDERS:
+                reader.error(line, f"{label}.text", f"unknown placeholder {{{name}}}; use one of "
+                             + ", ".join(f"{{{known}}}" for known in schema.PLACEHOLDERS))
+    if item["text"] in item["also"]:
+        reader.error(line, f"{label}.also", "repeats the text; list only other spellings")
+
+
+def check_unique(job: Job, messages: list, lines: dict):
+    """Every id once, and every text once, even spelled with other quotes or apostrophes."""
+    seen_ids, seen_texts = {}, {}
+    for message in messages:
+        where = (message.source, lines[message.id])
+        if message.id in seen_ids:
+            first = seen_ids[message.id]
+            job.problems.append(Problem(*where, f"messages[{message.id}].id",
+                                        f"id used before at {first[0]}:{first[1]}"))
+        seen_ids.setdefault(message.id, where)
+        for text in (message.text, *message.also):
+            key = fold(text)
+            if key in seen_texts and seen_texts[key][0] != message.id:
+                other, (path, line) = seen_texts[key][0], seen_texts[key][1]
+                same = "the same text" if text == seen_texts[key][2] else \
+                    "the same text but for quotes, apostrophes or case"
+                job.problems.append(Problem(
+                    *where, f"messages[{message.id}].text",
+                    f"{same} as '{other}' ({path}:{line}); give it one entry and list the other "
+                    "spelling under `also`"))
+            seen_texts.setdefault(key, (message.id, where, text))
+
+
+def outputs(site, out):
+    """The index of every message by where it appears, and every message as data."""
+    trail = [("HTTP status codes", routes.HOME), ("Error messages", routes.MESSAGES)]
+    groups = tuple((where, tuple(message for message in site.messages if message.where == where))
+                   for where in schema.WHERE)
+    out.page(routes.MESSAGES, "messages.html",
+             (site.messages, tuple((item.slug, item.name, item.title) for item in site.failures),
+              tuple((message.means, site.phrase(message.means)) for message in site.messages
+                    if isinstance(message.means, int))),
+             groups=tuple(group for group in groups if group[1]),
+             json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(trail)}))
+    out.file(routes.API_MESSAGES, lambda: (json.dumps(
+        {"messages": [message_record(site, message) for message in site.messages],
+         "failures": [failure_record(site, item) for item in site.failures]},
+        ensure_ascii=False, indent=2) + "\n").encode(), (site.messages, site.failures))
+
+
+def lookup(site) -> list:
+    """Every message, found by any fragment of its text or its other spellings."""
+    return [{"kind": "message", "label": message.text, "detail": f"{message.product} → " + (
+        f"{message.means} {site.phrase(message.means)}" if isinstance(message.means, int)
+        else site.failure(message.means).name), "path": message.url,
+        "words": " ".join([*message.also, message.product])} for message in site.messages]
+
+
+def message_record(site, message: Message) -> dict:
+    """One message as data: the text, who shows it, where it was read, what it means."""
+    base = site.config["base_url"]
+    means = ({"code": message.means, "phrase": site.phrase(message.means)}
+             if isinstance(message.means, int) else
+             {"failure": message.means, "name": site.failure(message.means).name})
+    return {"id": message.id, "text": message.text, "also": list(message.also),
+            "product": message.product, "where": message.where, "versions": message.versions,
+            "means": means, "explain": message.explain, "url": base + message.url,
+            "path": message.url, "sources": list(message.sources)}
+
+
+def failure_record(site, item) -> dict:
+    return {"slug": item.slug, "name": item.name, "title": item.title, "summary": item.summary,
+            "visitor_side": item.visitor_side, "keywords": list(item.keywords),
+            "confused_with": [entry["code"] for entry in item.confused],
+            "url": site.config["base_url"] + item.url, "path": item.url}
