@@ -26,7 +26,7 @@ ORIGINS = {
 ORIGIN = tuple(ORIGINS)
 # Whose side a problem is on, for a visitor who sees it: the answer above the fold.
 VISITOR_SIDES = {
-    "visitor": "The problem is on your side",
+    "visitor": "The fix is on your side",
     "site": "The problem is on the website’s side, not yours",
     "between": "The problem is between you and the website (a network, proxy or CDN)",
     "either": "The problem can be on either side",
