@@ -55,7 +55,8 @@ def command_build(args) -> int:
 
 def command_check(args) -> int:
     site = check_site(ROOT)
-    log.info("Content is valid: %d codes, %d comparisons", len(site.codes), len(site.comparisons))
+    log.info("Content is valid: %d codes, %d comparisons, %d messages, %d failures with no status",
+             len(site.codes), len(site.comparisons), len(site.messages), len(site.failures))
     known = {str(entry.code) for entry in site.codes} | {item.slug for item in site.comparisons}
     missing = [name for name in args.names if name not in known]
     if missing:

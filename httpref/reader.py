@@ -72,20 +72,21 @@ class FileReader:
         After a syntax error the top-level field it sits in is set aside and the rest read
         again, so that every other mistake in the file is still reported."""
         lines = text.split("\n")
+        part = "front matter" if self.rel.endswith(".md") else "YAML"
         for _ in range(len(lines)):
             self.source = "\n".join(lines)
             try:
                 return yaml.compose(self.source, Loader=YamlLoader)
             except yaml.MarkedYAMLError as error:
                 index, message = yaml_problem(error, lines)
-                self.error(index + self.offset, "front matter", f"invalid YAML: {message}")
+                self.error(index + self.offset, part, f"invalid YAML: {message}")
                 start, end = field_block(lines, index)
                 for number, line in enumerate(lines[start:end], start + self.offset):
                     if match := TOP_LEVEL_KEY.match(line):  # present, if unreadable
                         self.field_lines.setdefault(match[1], number)
                 lines[start:end] = [""] * (end - start)  # blank, so the lines keep their numbers
             except yaml.YAMLError as error:
-                self.error(self.offset, "front matter", f"invalid YAML: {error}")
+                self.error(self.offset, part, f"invalid YAML: {error}")
                 break
         return False
 

@@ -43,9 +43,10 @@
       index = fetch("/api/lookup.json").then(function (response) { return response.json(); }).then(function (data) {
         data.items.forEach(function (item) {
           var text = item.label + " " + item.detail + " " + item.words;
-          item.slack = (item.label.match(/\{\w+\}/g) || []).length;
-          item.terms = tokens(text.replace(/\{\w+\}/g, " "));
-          item.phrase = tokens(item.label.replace(/\{\w+\}/g, " ")).join(" ");
+          item.slack = (item.label.match(/\{[a-z]+\}/g) || []).length;
+          item.terms = tokens(text.replace(/\{[a-z]+\}/g, " "));
+          item.own = tokens(item.label.replace(/\{[a-z]+\}/g, " "));
+          item.phrase = item.own.join(" ");
         });
         return data;
       });
@@ -61,17 +62,20 @@
   }
 
   // The items a query finds, best first: each word typed must begin a word of the item, but
-  // as many words as a message has placeholders may be the site's own (a host, a port).
+  // when most of a message is pasted, as many words as it has placeholders may be the site's
+  // own (a host, a port).
   function search(data, query) {
     var words = tokens(query);
     var phrase = words.join(" ");
     if (!words.length) return [];
+    function begins(term) { return words.some(function (word) { return term.lastIndexOf(word, 0) === 0; }); }
     return data.items.map(function (item) {
       var found = words.filter(function (word) {
         return item.terms.some(function (term) { return term.lastIndexOf(word, 0) === 0; });
       }).length;
       var missed = words.length - found;
-      if (!found || missed > item.slack) return null;
+      var pasted = item.own && item.own.filter(begins).length * 5 >= item.own.length * 3;
+      if (!found || missed > (pasted ? item.slack : 0)) return null;
       return { item: item, score: found * 100 - missed * 10 + (item.phrase.indexOf(phrase) !== -1 ? 50 : 0) };
     }).filter(Boolean).sort(function (a, b) { return b.score - a.score; });
   }
@@ -113,8 +117,8 @@
 
   // A message's text with each placeholder shown as a variable.
   function showText(target, text) {
-    text.split(/(\{\w+\})/).forEach(function (part) {
-      var name = /^\{(\w+)\}$/.exec(part);
+    text.split(/(\{[a-z]+\})/).forEach(function (part) {
+      var name = /^\{([a-z]+)\}$/.exec(part);
       var node = name ? document.createElement("var") : document.createTextNode(part);
       if (name) node.textContent = name[1];
       target.appendChild(node);

@@ -3,6 +3,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -41,8 +42,9 @@ if __name__ == "__main__":
 
 
 def serve_folder(folder, headers=None):
-    """Serve a built site over loopback in a thread; returns (base URL, server to shut down).
-    `headers` are added to every response (e.g. the deploy headers with the CSP)."""
+    """Serve a built site over loopback in a thread, its 404.html for a missing file as static
+    hosts do; returns (base URL, server to shut down). `headers` are added to every response
+    (e.g. the deploy headers with the CSP)."""
     import functools
     import http.server
     import threading
@@ -55,6 +57,18 @@ def serve_folder(folder, headers=None):
 
         def log_message(self, *args):
             pass
+
+        def send_error(self, code, message=None, explain=None):
+            page = Path(folder) / "404.html"
+            if code != 404 or not page.is_file():
+                return super().send_error(code, message, explain)
+            body = page.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
                                              functools.partial(Handler, directory=str(folder)))

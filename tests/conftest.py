@@ -2,6 +2,7 @@
 import json
 import re
 import shutil
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -98,7 +99,7 @@ class PageParser(HTMLParser):
 
 def visible_text(html: str, between: str = "") -> str:
     """HTML with its tags removed (replaced by `between`), as a reader sees the words."""
-    return re.sub(r"<[^>]+>", between, html)
+    return unescape(re.sub(r"<[^>]+>", between, html))
 
 
 # Attributes in which a browser reads a URL, and the only schemes a page may link with.

@@ -14,7 +14,9 @@ from tests.browser import launch_options, serve_folder
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {"home": "/", "code-202": "/202/", "vendor-522": "/522/",
          "explainer": "/how-status-codes-work/", "compare-401-vs-403": "/compare/401-vs-403/",
-         "compare-index": "/compare/", "guide": "/choose/", "guide-step": "/choose/#q-access"}
+         "compare-index": "/compare/", "guide": "/choose/", "guide-step": "/choose/#q-access",
+         "code-503": "/503/", "messages": "/messages/",
+         "failure": "/messages/err-connection-refused/", "not-found-299": "/299/"}
 WIDTHS = {"phone": 390, "desktop": 1280}
 
 

@@ -32,13 +32,13 @@ def test_filter_finds_codes_by_words(page, base):
     status = page.locator("[data-filter-status]")
     expect(status).to_have_text(re.compile(r"^\d+ of \d+ match$"))
     shown, total = map(int, re.findall(r"\d+", status.text_content()))
-    assert 0 < shown < total == page.locator("[data-code]").count()
-    expect(page.locator("[data-code]:visible")).to_have_count(shown)
+    assert 0 < shown < total == page.locator("[data-group] li").count()
+    expect(page.locator("[data-group] li:visible")).to_have_count(shown)
     expect(page.locator("#class-2xx")).to_be_hidden()
     box.fill("rate limit")
     expect(page.locator('li:has(a[href="/429/"])')).to_be_visible()
     box.fill("zzzz")
-    expect(page.locator("[data-filter-status]")).to_have_text("No code matches “zzzz”")
+    expect(page.locator("[data-filter-status]")).to_have_text("Nothing matches “zzzz”")
     box.fill("")
     expect(page.locator('li:has(a[href="/200/"])')).to_be_visible()
     assert page.errors == []
@@ -55,7 +55,7 @@ def test_filter_finds_former_names_and_keywords(page, base, query, code):
 
 def test_filter_reads_the_query_from_the_lookup_box(page, base):
     page.goto(base + "/202/")
-    page.get_by_label("Look up a status code").fill("gateway")
+    page.get_by_label("Look up a status code").fill("gateway")  # many pages: the list
     page.get_by_role("button", name="Go").click()
     page.wait_for_url(base + "/?q=gateway")
     expect(page.locator('li:has(a[href="/502/"])')).to_be_visible()

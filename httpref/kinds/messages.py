@@ -18,7 +18,7 @@ from .base import Job, load_once, source_files
 NAME = "messages"
 FOLDER = "content/messages"
 MESSAGE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+PLACEHOLDER = re.compile(r"\{([a-z]+)\}")  # {host}; a JSON body such as {"message":…} is not one
 # Quotes and apostrophes a text may be typed with either way: they find the same message.
 QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"', "„": '"'})
 
@@ -33,17 +33,23 @@ def load(job: Job) -> tuple:
     """Every message of every source file, in the order of the files; a message repeated
     across files (its text folded) is reported at both places."""
     have = codes.with_files(job)
-    failures = frozenset(item.slug for item in job.loaded["failures"])
+    failures = present_failures(job)
     found = [load_once(job, path, lambda path, alone: load_source(path, alone, have, failures),
                        (have, failures)) for path in source_files(job.root / FOLDER)]
-    messages = [message for items in found if items for message, _ in items]
-    lines = {message.id: line for items in found if items for message, line in items}
-    check_unique(job, messages, lines)
-    return tuple(messages)
+    placed = [item for items in found if items for item in items]
+    check_unique(job, placed)
+    return tuple(message for message, _ in placed)
+
+
+def present_failures(job: Job) -> frozenset:
+    """The failures a message may mean: every failure file, whether or not it passes its
+    checks (its problems are reported already)."""
+    return frozenset(path.stem for path in source_files(job.root / FAILURES))
 
 
 def load_source(path: Path, job: Job, have: frozenset, failures: frozenset) -> tuple | None:
-    """((Message, file line), …) of one source file, or None after reporting its problems."""
+    """((Message, (index, line of its id, line of its text)), …) of one source file, or None
+    after reporting its problems."""
     reader = FileReader(path, job.root, job.problems, job.links, job.origins)
     reader.offset = 1
     count = len(job.problems)
@@ -57,14 +63,15 @@ def load_source(path: Path, job: Job, have: frozenset, failures: frozenset) -> t
         return None
     values = reader.fields(node, schema.MESSAGE_FIELDS, 1)
     items = message_nodes(node)
-    for item, item_node in zip(values.get("messages", ()), items):
-        check_message(reader, item, reader.line_of(item_node), have, failures)
+    for index, (item, item_node) in enumerate(zip(values.get("messages", ()), items), 1):
+        check_message(reader, item, item_node, index, have, failures)
     if len(job.problems) != count:
         return None
     return tuple((Message(item["id"], item["text"], tuple(item["also"]), item["means"],
                           item["explain"], item["where"] or values["where"], values["product"],
                           item["versions"] or values["versions"], reader.rel, values["sources"]),
-                  reader.line_of(item_node)) for item, item_node in zip(values["messages"], items))
+                  (index, key_line(reader, item_node, "id"), key_line(reader, item_node, "text")))
+                 for index, (item, item_node) in enumerate(zip(values["messages"], items), 1))
 
 
 def message_nodes(node) -> list:
@@ -75,13 +82,19 @@ def message_nodes(node) -> list:
     return list(found.value) if isinstance(found, yaml.SequenceNode) else []
 
 
-def check_message(reader: FileReader, item: dict, line: int, have: frozenset,
+def key_line(reader: FileReader, node, key: str) -> int:
+    """The file line of one key of a record."""
+    return next((reader.line_of(value) for name, value in node.value if name.value == key),
+                reader.line_of(node))
+
+
+def check_message(reader: FileReader, item: dict, node, index: int, have: frozenset,
                   failures: frozenset):
-    label = f"messages[{item['id']}]"
+    label = f"messages[{index}]"
     if not MESSAGE_ID.fullmatch(item["id"]):
-        reader.error(line, f"{label}.id", "an id is lower-case words joined by -, starting with "
-                                          "the product: chrome-refused-to-connect")
-    means = item["means"]
+        reader.error(key_line(reader, node, "id"), f"{label}.id", "an id is lower-case words "
+                     "joined by -, starting with the product: chrome-refused-to-connect")
+    means, line = item["means"], key_line(reader, node, "means")
     if isinstance(means, int) and means not in have:
         reader.error(line, f"{label}.means", f"{means} has no page (content/codes/{means}.md)")
     elif isinstance(means, str) and means not in failures:
@@ -90,33 +103,35 @@ def check_message(reader: FileReader, item: dict, line: int, have: frozenset,
     for text in (item["text"], *item["also"]):
         for name in PLACEHOLDER.findall(text):
             if name not in schema.PLACEHOLDERS:
-                reader.error(line, f"{label}.text", f"unknown placeholder {{{name}}}; use one of "
+                reader.error(key_line(reader, node, "text"), f"{label}.text",
+                             f"unknown placeholder {{{name}}}; use one of "
                              + ", ".join(f"{{{known}}}" for known in schema.PLACEHOLDERS))
     if item["text"] in item["also"]:
-        reader.error(line, f"{label}.also", "repeats the text; list only other spellings")
+        reader.error(key_line(reader, node, "also"), f"{label}.also",
+                     "repeats the text; list only other spellings")
 
 
-def check_unique(job: Job, messages: list, lines: dict):
+def check_unique(job: Job, placed: list):
     """Every id once, and every text once, even spelled with other quotes or apostrophes."""
     seen_ids, seen_texts = {}, {}
-    for message in messages:
-        where = (message.source, lines[message.id])
+    for message, (index, id_line, text_line) in placed:
+        where = (message.source, text_line)
         if message.id in seen_ids:
             first = seen_ids[message.id]
-            job.problems.append(Problem(*where, f"messages[{message.id}].id",
-                                        f"id used before at {first[0]}:{first[1]}"))
-        seen_ids.setdefault(message.id, where)
+            job.problems.append(Problem(message.source, id_line, f"messages[{index}].id",
+                                        f"'{message.id}' is the id of {first[0]}:{first[1]} "
+                                        "already"))
+        seen_ids.setdefault(message.id, (message.source, id_line))
         for text in (message.text, *message.also):
             key = fold(text)
-            if key in seen_texts and seen_texts[key][0] != message.id:
-                other, (path, line) = seen_texts[key][0], seen_texts[key][1]
-                same = "the same text" if text == seen_texts[key][2] else \
+            first = seen_texts.setdefault(key, (message, where, text))
+            if first[0] is not message:
+                same = "the same text" if text == first[2] else \
                     "the same text but for quotes, apostrophes or case"
                 job.problems.append(Problem(
-                    *where, f"messages[{message.id}].text",
-                    f"{same} as '{other}' ({path}:{line}); give it one entry and list the other "
-                    "spelling under `also`"))
-            seen_texts.setdefault(key, (message.id, where, text))
+                    *where, f"messages[{index}].text",
+                    f"{same} as '{first[0].id}' ({first[1][0]}:{first[1][1]}); give it one "
+                    "entry and list the other spelling under `also`"))
 
 
 def outputs(site, out):
