@@ -361,9 +361,9 @@ class Site:
 
     @cached_property
     def by_meaning(self) -> dict:
-        """code or failure slug -> the messages that mean it."""
+        """code or failure slug -> the messages that mean it, those a visitor sees first."""
         found = {}
-        for message in self.messages:
+        for message in sorted(self.messages, key=lambda message: schema.WHERE.index(message.where)):
             found.setdefault(message.means, []).append(message)
         return {means: tuple(items) for means, items in found.items()}
 

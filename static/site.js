@@ -35,18 +35,18 @@
   }
 
   // The look-up index (/api/lookup.json): fetched once, on first use of a look-up box, so a
-  // first visit costs nothing. Every item is found by the words of its label and detail and
-  // its other words; a placeholder in a message ({host}) stands for any one word typed.
+  // first visit costs nothing. Every item is found by the words of its label, detail and other
+  // words; a message is also found whole inside a pasted text, its placeholders ({host}, {url})
+  // standing for whatever the screen showed there.
   var index = null;
+  var SEPARATOR = "[^a-z0-9]*";
   function lookupData() {
     if (!index) {
       index = fetch("/api/lookup.json").then(function (response) { return response.json(); }).then(function (data) {
         data.items.forEach(function (item) {
-          var text = item.label + " " + item.detail + " " + item.words;
-          item.slack = (item.label.match(/\{[a-z]+\}/g) || []).length;
-          item.terms = tokens(text.replace(/\{[a-z]+\}/g, " "));
-          item.own = tokens(item.label.replace(/\{[a-z]+\}/g, " "));
-          item.phrase = item.own.join(" ");
+          item.terms = tokens(item.label.replace(/\{[a-z]+\}/g, " ") + " " + item.detail + " " + item.words);
+          item.phrase = tokens(item.label.replace(/\{[a-z]+\}/g, " ")).join(" ");
+          if (item.kind === "message") item.whole = wholePattern(item.label);
         });
         return data;
       });
@@ -55,28 +55,43 @@
     return index;
   }
 
-  // Quotes and apostrophes either way, any case, underscores as spaces: the words of a text.
-  function tokens(text) {
-    var folded = text.normalize("NFKC").toLowerCase().replace(/[\u2018\u2019\u02bc`']/g, "");
-    return folded.match(/[a-z0-9]+(?:\.[a-z0-9]+)*/g) || [];
+  // Quotes and apostrophes either way, any case, underscores as spaces.
+  function fold(text) {
+    return text.normalize("NFKC").toLowerCase().replace(/[\u2018\u2019\u02bc`']/g, "");
   }
 
-  // The items a query finds, best first: each word typed must begin a word of the item, but
-  // when most of a message is pasted, as many words as it has placeholders may be the site's
-  // own (a host, a port).
+  // The words of a text, as the look-up compares them.
+  function tokens(text) {
+    return fold(text).match(/[a-z0-9]+(?:\.[a-z0-9]+)*/g) || [];
+  }
+
+  // A message as a pattern that finds it in a pasted text: its words in order, anything
+  // between them that is not a letter or digit, anything at all where a placeholder stands.
+  function wholePattern(label) {
+    var pieces = [];
+    label.split(/\{[a-z]+\}/).forEach(function (part, at) {
+      if (at) pieces.push(".+");
+      var words = tokens(part).map(function (word) { return word.replace(/\./g, "\\."); });
+      if (words.length) pieces.push(words.join("[^a-z0-9]+"));
+    });
+    return { regex: new RegExp("(?:^|[^a-z0-9])" + pieces.join(SEPARATOR) + "(?![a-z0-9])"),
+             size: tokens(label.replace(/\{[a-z]+\}/g, " ")).length };
+  }
+
+  // The items a query finds, best first: a message found whole in it (the longest first),
+  // then every item of which each word typed begins a word.
   function search(data, query) {
     var words = tokens(query);
+    var folded = fold(query);
     var phrase = words.join(" ");
     if (!words.length) return [];
-    function begins(term) { return words.some(function (word) { return term.lastIndexOf(word, 0) === 0; }); }
     return data.items.map(function (item) {
-      var found = words.filter(function (word) {
+      if (item.whole && item.whole.regex.test(folded)) return { item: item, score: 1000 + item.whole.size };
+      var all = words.every(function (word) {
         return item.terms.some(function (term) { return term.lastIndexOf(word, 0) === 0; });
-      }).length;
-      var missed = words.length - found;
-      var pasted = item.own && item.own.filter(begins).length * 5 >= item.own.length * 3;
-      if (!found || missed > (pasted ? item.slack : 0)) return null;
-      return { item: item, score: found * 100 - missed * 10 + (item.phrase.indexOf(phrase) !== -1 ? 50 : 0) };
+      });
+      if (!all) return null;
+      return { item: item, score: words.length * 10 + (item.phrase.indexOf(phrase) !== -1 ? 5 : 0) };
     }).filter(Boolean).sort(function (a, b) { return b.score - a.score; });
   }
 
@@ -200,7 +215,7 @@
     // Each row is found by its own text now, and once the look-up index has arrived by its
     // former names, keywords and vendors; comparisons, failures and messages arrive with it as
     // rows of their own, shown only when they match.
-    var records = rows.map(function (row) { return { terms: tokens(row.textContent), slack: 0, phrase: "", always: true }; });
+    var records = rows.map(function (row) { return { terms: tokens(row.textContent), phrase: "", always: true }; });
     var data = null;
     box.hidden = false;
     function addRow(item) {
@@ -227,7 +242,7 @@
         data.items.forEach(function (item) {
           var at = rows.findIndex(function (row) { return row.getAttribute("data-code") && item.path === "/" + row.getAttribute("data-code") + "/"; });
           if (at === -1) addRow(item);
-          else records[at] = { terms: records[at].terms.concat(item.terms), slack: 0, phrase: item.phrase, always: true };
+          else records[at] = { terms: records[at].terms.concat(item.terms), phrase: item.phrase, always: true };
         });
         apply();
       }, function () { /* offline: the visible text still filters */ });

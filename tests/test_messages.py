@@ -28,7 +28,7 @@ def edit(root, relative, old, new):
 
 def filled(text: str) -> str:
     """A message as a visitor would paste it: every placeholder holds a value."""
-    values = {"host": "example.com", "url": "https://example.com/a", "path": "/a",
+    values = {"host": "my-api.example.com", "url": "https://my-api.example.com/a?b=1", "path": "/a",
               "port": "8080", "ip": "127.0.0.1", "number": "3", "id": "42", "method": "GET",
               "code": "500"}
     return re.sub(r"\{([a-z]+)\}", lambda match: values[match[1]], text)
