@@ -34,110 +34,20 @@
     footer.appendChild(button);
   }
 
-  // The look-up index (/api/lookup.json): fetched once, on first use of a look-up box, so a
-  // first visit costs nothing. Every item is found by the words of its label, detail and other
-  // words; a message is also found whole inside a pasted text, its placeholders ({host}, {url})
-  // standing for whatever the screen showed there.
-  var index = null;
-  var SEPARATOR = "[^a-z0-9]*";
-  function lookupData() {
-    if (!index) {
-      index = fetch("/api/lookup.json").then(function (response) { return response.json(); }).then(function (data) {
-        data.items.forEach(function (item) {
-          item.terms = tokens(item.label.replace(/\{[a-z]+\}/g, " ") + " " + item.detail + " " + item.words);
-          item.phrase = tokens(item.label.replace(/\{[a-z]+\}/g, " ")).join(" ");
-          if (item.kind === "message") item.whole = wholePattern(item.label);
-        });
-        return data;
+  // The look-up (static/lookup.js and the data it searches) is fetched on first use.
+  var lookupLoading = null;
+  function loadLookup() {
+    var form = document.querySelector("[data-lookup-form]");
+    if (!lookupLoading && form) {
+      lookupLoading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = form.getAttribute("data-script");
+        script.onload = resolve;
+        script.onerror = function () { lookupLoading = null; reject(); };
+        document.head.appendChild(script);
       });
-      index.catch(function () { index = null; }); // offline: try again on the next use
     }
-    return index;
-  }
-
-  // Quotes and apostrophes either way, any case, underscores as spaces.
-  function fold(text) {
-    return text.normalize("NFKC").toLowerCase().replace(/[\u2018\u2019\u02bc`']/g, "");
-  }
-
-  // The words of a text, as the look-up compares them.
-  function tokens(text) {
-    return fold(text).match(/[a-z0-9]+(?:\.[a-z0-9]+)*/g) || [];
-  }
-
-  // A message as a pattern that finds it in a pasted text: its words in order, anything
-  // between them that is not a letter or digit, anything at all where a placeholder stands.
-  function wholePattern(label) {
-    var pieces = [];
-    label.split(/\{[a-z]+\}/).forEach(function (part, at) {
-      if (at) pieces.push(".+");
-      var words = tokens(part).map(function (word) { return word.replace(/\./g, "\\."); });
-      if (words.length) pieces.push(words.join("[^a-z0-9]+"));
-    });
-    return { regex: new RegExp("(?:^|[^a-z0-9])" + pieces.join(SEPARATOR) + "(?![a-z0-9])"),
-             size: tokens(label.replace(/\{[a-z]+\}/g, " ")).length };
-  }
-
-  // The items a query finds, best first: a message found whole in it (the longest first),
-  // then every item of which each word typed begins a word.
-  function search(data, query) {
-    var words = tokens(query);
-    var folded = fold(query);
-    var phrase = words.join(" ");
-    if (!words.length) return [];
-    return data.items.map(function (item) {
-      if (item.whole && item.whole.regex.test(folded)) return { item: item, score: 1000 + item.whole.size };
-      var all = words.every(function (word) {
-        return item.terms.some(function (term) { return term.lastIndexOf(word, 0) === 0; });
-      });
-      if (!all) return null;
-      return { item: item, score: words.length * 10 + (item.phrase.indexOf(phrase) !== -1 ? 5 : 0) };
-    }).filter(Boolean).sort(function (a, b) { return b.score - a.score; });
-  }
-
-  // The one page a query leads to: the best match when no other page scores as well.
-  function bestPage(results) {
-    if (!results.length) return null;
-    var page = results[0].item.path.split("#")[0];
-    var tied = results.filter(function (result) { return result.score === results[0].score; });
-    return tied.every(function (result) { return result.item.path.split("#")[0] === page; }) ? results[0].item.path : null;
-  }
-
-  // What a number without a page is: an unregistered code of a class, or not a status at all.
-  function unknownAnswer(data, number) {
-    var n = parseInt(number, 10);
-    var known = data.items.some(function (item) { return item.kind === "code" && item.path === "/" + n + "/"; });
-    if (known || !/^\d+$/.test(number)) return null;
-    var valid = n >= 100 && n <= 599 && number.length === 3;
-    var text = data.unknown[valid ? "unregistered" : "invalid"].replace(/\{n\}/g, String(n));
-    var first = valid ? data.items.filter(function (item) { return item.path === "/" + Math.floor(n / 100) * 100 + "/"; })[0] : null;
-    var box = document.createElement("p");
-    var parts = text.split("{first}");
-    box.appendChild(document.createTextNode(parts[0]));
-    if (first && parts.length > 1) {
-      var link = document.createElement("a");
-      link.href = first.path;
-      link.textContent = first.label;
-      box.appendChild(link);
-      box.appendChild(document.createTextNode(parts[1]));
-    }
-    var spec = document.createElement("a");
-    spec.href = data.spec.url;
-    spec.textContent = data.spec.text;
-    box.appendChild(document.createTextNode(" ("));
-    box.appendChild(spec);
-    box.appendChild(document.createTextNode(")."));
-    return box;
-  }
-
-  // A message's text with each placeholder shown as a variable.
-  function showText(target, text) {
-    text.split(/(\{[a-z]+\})/).forEach(function (part) {
-      var name = /^\{([a-z]+)\}$/.exec(part);
-      var node = name ? document.createElement("var") : document.createTextNode(part);
-      if (name) node.textContent = name[1];
-      target.appendChild(node);
-    });
+    return lookupLoading || Promise.reject();
   }
 
   function setupLookup() {
@@ -145,126 +55,26 @@
     var form = document.querySelector("[data-lookup-form]");
     if (!link || !form) return;
     var input = form.elements.q;
-    var list = form.querySelector("[data-suggest]");
     link.hidden = true;
     form.hidden = false;
-    function suggest() {
-      var query = input.value.trim();
-      lookupData().then(function (data) {
-        if (input.value.trim() !== query) return;
-        list.textContent = "";
-        var answer = unknownAnswer(data, query);
-        if (answer) {
-          var item = document.createElement("li");
-          item.className = "answer";
-          item.appendChild(answer);
-          list.appendChild(item);
-        }
-        search(data, query).slice(0, 6).forEach(function (result) {
-          var row = document.createElement("li");
-          var to = document.createElement("a");
-          var detail = document.createElement("span");
-          to.href = result.item.path;
-          showText(to, result.item.label);
-          detail.textContent = result.item.detail;
-          to.appendChild(detail);
-          row.appendChild(to);
-          list.appendChild(row);
-        });
-        list.hidden = !list.firstChild;
-      }, function () { /* offline: Go still works */ });
-    }
-    input.addEventListener("focus", function () { lookupData(); });
-    input.addEventListener("input", suggest);
+    input.addEventListener("focus", loadLookup);
+    input.addEventListener("input", loadLookup);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var query = input.value.trim();
-      if (/^[1-5]\d\d$/.test(query)) { location.href = "/" + query + "/"; return; }
-      function fallback() {
-        location.href = /^\d+$/.test(query) ? "/" + query + "/" : "/" + (query ? "?q=" + encodeURIComponent(query) : "");
-      }
-      if (!query) { fallback(); return; }
-      lookupData().then(function (data) {
-        location.href = bestPage(search(data, query)) || (/^\d+$/.test(query) ? "/" + query + "/" : "/?q=" + encodeURIComponent(query));
-      }, fallback);
-    });
-  }
-
-  // The not-found page, reached by typing a number into the address bar (/299/): what it is.
-  function setupNotFound() {
-    var target = document.querySelector("[data-number-answer]");
-    var number = /^\/(\d+)\/?$/.exec(location.pathname);
-    if (!target || !number) return;
-    lookupData().then(function (data) {
-      var answer = unknownAnswer(data, number[1]);
-      if (!answer) return;
-      target.textContent = "";
-      target.appendChild(answer);
-      target.hidden = false;
-    }, function () { /* offline: the page's own words stay */ });
-  }
-
-  function setupFilter() {
-    var box = document.querySelector("[data-filter]");
-    if (!box) return;
-    var input = box.querySelector("input");
-    var status = box.querySelector("[data-filter-status]");
-    var answer = box.querySelector("[data-filter-answer]");
-    var rows = Array.prototype.slice.call(document.querySelectorAll("[data-code]"));
-    var groups = Array.prototype.slice.call(document.querySelectorAll("[data-group]"));
-    // Each row is found by its own text now, and once the look-up index has arrived by its
-    // former names, keywords and vendors; comparisons, failures and messages arrive with it as
-    // rows of their own, shown only when they match.
-    var records = rows.map(function (row) { return { terms: tokens(row.textContent), phrase: "", always: true }; });
-    var data = null;
-    box.hidden = false;
-    function addRow(item) {
-      var list = document.querySelector("[data-kind-list=" + item.kind + "]");
-      if (!list) return;
-      var row = document.createElement("li");
-      var to = document.createElement("a");
-      var detail = document.createElement("span");
-      to.href = item.path;
-      showText(to, item.label);
-      detail.className = "sum";
-      detail.textContent = item.detail;
-      row.appendChild(to);
-      row.appendChild(document.createTextNode(" "));
-      row.appendChild(detail);
-      list.appendChild(row);
-      rows.push(row);
-      records.push(item);
-    }
-    function load() {
-      lookupData().then(function (loaded) {
-        if (data) return;
-        data = loaded;
-        data.items.forEach(function (item) {
-          var at = rows.findIndex(function (row) { return row.getAttribute("data-code") && item.path === "/" + row.getAttribute("data-code") + "/"; });
-          if (at === -1) addRow(item);
-          else records[at] = { terms: records[at].terms.concat(item.terms), phrase: item.phrase, always: true };
-        });
-        apply();
-      }, function () { /* offline: the visible text still filters */ });
-    }
-    function apply() {
-      var query = input.value.trim();
-      var found = search({ items: records }, query);
-      var shown = found.length;
-      rows.forEach(function (row, index) {
-        row.hidden = query ? found.every(function (result) { return result.item !== records[index]; }) : !records[index].always;
+      if (/^[1-5]\d\d$/.test(query) || !query) { location.href = "/" + (query && query + "/"); return; }
+      loadLookup().then(function () { window.httpLookup.go(query); }, function () {
+        location.href = "/?q=" + encodeURIComponent(query); // offline: the list filters what it shows
       });
-      groups.forEach(function (group) { group.hidden = !group.querySelector("li:not([hidden])"); });
-      var number = data && unknownAnswer(data, query);
-      answer.textContent = "";
-      if (number) answer.appendChild(number);
-      answer.hidden = !number;
-      status.textContent = query ? (shown ? shown + " of " + rows.length + " match" : "Nothing matches “" + query + "”") : "";
+    });
+    var box = document.querySelector("[data-filter]");
+    if (box) {
+      box.hidden = false;
+      box.querySelector("input").addEventListener("focus", loadLookup);
+      box.querySelector("input").addEventListener("input", loadLookup);
     }
-    input.addEventListener("focus", load);
-    input.addEventListener("input", function () { load(); apply(); });
-    var query = new URLSearchParams(location.search).get("q");
-    if (query) { input.value = query; load(); apply(); }
+    if (new URLSearchParams(location.search).get("q") && box) loadLookup();
+    if (document.querySelector("[data-number-answer]") && /^\/\d+\/?$/.test(location.pathname)) loadLookup();
   }
 
   function setupTabs() {
@@ -335,8 +145,6 @@
   ready(function () {
     setupTheme();
     setupLookup();
-    setupNotFound();
-    setupFilter();
     setupTabs();
     setupCopy();
   });

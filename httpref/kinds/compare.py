@@ -94,11 +94,11 @@ def outputs(site, out):
 
 
 def lookup(site) -> list:
-    """Every comparison, found as "401 vs 403", "403 or 401" and by the phrases."""
+    """Every comparison, found as "401 vs 403", "403 or 401" (either way) and by the phrases."""
     return [{"kind": "comparison", "label": item.name,
              "detail": " vs ".join(site.phrase(code) for code in item.codes), "path": item.url,
-             "words": " ".join([" or ".join(map(str, item.codes)),
-                                " vs ".join(map(str, reversed(item.codes))), *item.keywords])}
+             "words": " ".join([*(f" {joint} ".join(map(str, order)) for joint in ("or", "vs")
+                                  for order in (item.codes, item.codes[::-1])), *item.keywords])}
             for item in site.comparisons]
 
 
