@@ -142,6 +142,19 @@
       }, function () { /* offline: Go still works */ });
     }
     input.addEventListener("input", suggest);
+    // Escape or a click elsewhere closes the list; the down arrow moves into it.
+    form.addEventListener("keydown", function (event) {
+      var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+      var at = links.indexOf(document.activeElement);
+      if (event.key === "Escape") { list.hidden = true; input.focus(); }
+      else if (event.key === "ArrowDown" && links.length) links[Math.min(at + 1, links.length - 1)].focus();
+      else if (event.key === "ArrowUp" && at !== -1) (at ? links[at - 1] : input).focus();
+      else return;
+      event.preventDefault();
+    });
+    document.addEventListener("click", function (event) {
+      if (!form.contains(event.target)) list.hidden = true;
+    });
     if (input.value.trim()) suggest();
   }
 

@@ -295,3 +295,16 @@ def test_the_home_filter_finds_messages_and_failures(browser, base):
     expect(page.locator('[data-kind-list=failure] a[href="/messages/err-too-many-redirects/"]')).to_be_visible()
     expect(page.locator('li:has(a[href="/200/"])')).to_be_hidden()
     page.close()
+
+
+def test_the_suggestions_work_by_keyboard(phone, base):
+    phone.goto(base + "/200/")
+    box = phone.get_by_label("Look up a status code or an error message")
+    box.fill("too many times")
+    first = phone.locator("[data-suggest] a").first
+    expect(first).to_be_visible()
+    phone.keyboard.press("ArrowDown")
+    expect(first).to_be_focused()
+    phone.keyboard.press("Escape")
+    expect(phone.locator("[data-suggest]")).to_be_hidden()
+    expect(box).to_be_focused()

@@ -167,8 +167,32 @@ def test_strict_csp_reports_nothing_and_everything_still_works(browser, csp_base
     expect(page.get_by_role("button", name="Copied")).to_be_visible()
     page.get_by_role("button", name="Colour theme: auto. Change").click()
     assert page.evaluate("document.documentElement.dataset.theme") == "light"
+    page.get_by_label("Look up a status code or an error message").fill("too many times")
+    expect(page.locator("[data-suggest] a").first).to_be_visible()  # the look-up's own script
+    page.goto(csp_base + "/299/")
+    expect(page.locator("[data-number-answer]")).to_contain_text("299 is not a registered")
     assert page.evaluate("window.violations") == [] and errors == []
     context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_lookup_suggestions_and_answers_are_accessible(browser, csp_base, scheme):
+    """axe on what only appears once the look-up is used: the suggestions (with a number's
+    answer) and the home page's list of matches."""
+    page = browser.new_page(viewport={"width": 390, "height": 844}, color_scheme=scheme)
+    found = []
+    for path, query in (("/503/", "299"), ("/503/", "too many"), ("/?q=isn't working", None)):
+        page.goto(csp_base + path)
+        if query:
+            page.get_by_label("Look up a status code or an error message").fill(query)
+            expect(page.locator("[data-suggest] li").first).to_be_visible()
+        else:
+            expect(page.locator("[data-kind-list=message] li").first).to_be_visible()
+        page.evaluate(AXE.read_text())
+        page.evaluate(AUDIT, AXE_TAGS)
+        found += [f"{path} {query}: {v['id']}: {v['targets'][:3]}" for v in page.evaluate("() => window.audit")]
+    page.close()
+    assert found == []
 
 
 def test_content_cannot_add_script_to_pages(built_site):

@@ -270,6 +270,11 @@ REAL_EDITS = {
     "a guide question": [("content/guide.yaml", "ask: What did your handler do?",
                           "ask: What did the handler do?")],
     "the stylesheet": [("static/style.css", "", "main{outline:0}")],
+    "a message": [("content/messages/nginx.yaml", "text: 502 Bad Gateway", "text: 502 Bad Gateway!")],
+    "what a message means": [("content/messages/heroku.yaml", "means: 503", "means: 504")],
+    "a failure's name": [("content/failures/err-empty-response.md", "name: ERR_EMPTY_RESPONSE",
+                          "name: ERR_EMPTY_REPLY")],
+    "a visitor's first answer": [("content/codes/503.md", "visitor_side: site", "visitor_side: either")],
 }
 
 

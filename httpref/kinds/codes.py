@@ -45,7 +45,7 @@ def outputs(site, out):
                  *((item.code, item.phrase) for item in (previous, following) if item),
                  entry.code in facts.REDIRECTS and out.linked(*facts.REDIRECTS),
                  tuple(item.name for item in site.comparisons_with(entry.code)),
-                 site.guide_ways_to(entry.code))
+                 site.guide_ways_to(entry.code), site.messages_meaning(entry.code))
         out.page(entry.url, "code.html", shows, entry=entry, previous=previous, next=following,
                  json_ld=lambda entry=entry: out.json_ld(code_json_ld(site, entry, out)))
 

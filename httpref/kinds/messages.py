@@ -139,16 +139,17 @@ def outputs(site, out):
     trail = [("HTTP status codes", routes.HOME), ("Error messages", routes.MESSAGES)]
     groups = tuple((where, tuple(message for message in site.messages if message.where == where))
                    for where in schema.WHERE)
+    phrases = tuple((message.means, site.phrase(message.means)) for message in site.messages
+                    if isinstance(message.means, int))
     out.page(routes.MESSAGES, "messages.html",
              (site.messages, tuple((item.slug, item.name, item.title) for item in site.failures),
-              tuple((message.means, site.phrase(message.means)) for message in site.messages
-                    if isinstance(message.means, int))),
+              phrases),
              groups=tuple(group for group in groups if group[1]),
              json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(trail)}))
     out.file(routes.API_MESSAGES, lambda: (json.dumps(
         {"messages": [message_record(site, message) for message in site.messages],
          "failures": [failure_record(site, item) for item in site.failures]},
-        ensure_ascii=False, indent=2) + "\n").encode(), (site.messages, site.failures))
+        ensure_ascii=False, indent=2) + "\n").encode(), (site.messages, site.failures, phrases))
 
 
 def lookup(site) -> list:
