@@ -370,6 +370,10 @@ class Site:
     def failure(self, slug: str) -> Failure:
         return next(item for item in self.failures if item.slug == slug)
 
+    def meaning_name(self, means) -> str:
+        """What a message means, named: '502 Bad Gateway' or 'ERR_CONNECTION_REFUSED'."""
+        return f"{means} {self.phrase(means)}" if isinstance(means, int) else self.failure(means).name
+
     def messages_meaning(self, means) -> tuple:
         return self.by_meaning.get(means, ())
 

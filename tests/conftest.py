@@ -50,6 +50,14 @@ def real_site(tmp_path) -> Path:
     return copy_site(tmp_path / "site", REPO / "content")
 
 
+def edit(root: Path, relative: str, old: str, new: str):
+    """Replace the first `old` in a file of a site root with `new` (which must be there)."""
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"test setup: {old!r} not in {relative}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def snapshot(folder: Path) -> dict:
     """Every file under a folder, by relative path, as bytes."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}

@@ -241,6 +241,18 @@ MUTANTS = (
     Mutant("serves-outside-the-output", "httpref/serve.py",
            "return candidate if candidate.is_relative_to(root) else None", "return candidate",
            ("tests/test_serve.py::test_nothing_outside_the_output_folder_is_served",)),
+    Mutant("apostrophes-not-folded", "httpref/kinds/messages.py",
+           '"NFKC", text).translate(QUOTES)', '"NFKC", text)',
+           ("tests/test_messages.py::test_a_broken_message_is_reported_at_its_line",)),
+    Mutant("message-of-a-missing-code-accepted", "httpref/kinds/messages.py",
+           "if isinstance(means, int) and means not in have:", "if False:",
+           ("tests/test_messages.py::test_a_broken_message_is_reported_at_its_line",)),
+    Mutant("lookup-placeholders-literal", "static/lookup.js",
+           'if (at) pieces.push(".+");', "",
+           ("tests/test_messages.py::test_every_message_pasted_into_the_lookup_suggests_its_page_first",)),
+    Mutant("glance-left-out", "templates/code.html",
+           "{% if entry.visitor_side %}{{ ui.glance(entry) }}{% endif %}", "",
+           ("tests/test_messages.py::test_every_page_a_visitor_lands_on_answers_them_in_its_header",)),
 )
 
 

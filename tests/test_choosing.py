@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from httpref import facts
 from httpref.content import load_site
-from tests.conftest import REPO, build, parse_page, problems_of
+from tests.conftest import REPO, build, edit, parse_page, problems_of
 
 SITE = load_site(REPO)
 
@@ -225,12 +225,6 @@ def test_home_filter_and_lookup_find_a_comparison(browser, base, query, slug):
 C = "content/compare/200-vs-404.md"
 G = "content/guide.yaml"
 
-
-def edit(root, relative, old, new):
-    path = root / relative
-    text = path.read_text()
-    assert old in text, f"test setup: {old!r} not in {relative}"
-    path.write_text(text.replace(old, new, 1))
 
 
 def test_fixture_comparison_and_guide_are_valid(fixture_site):

@@ -24,14 +24,14 @@ QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"',
 
 
 def fold(text: str) -> str:
-    """A text as the look-up compares it: quotes and apostrophes straight, case and runs of
-    white space ignored (site.js folds a query the same way)."""
+    """A text as two spellings of it compare: quotes and apostrophes straight, case and runs
+    of white space ignored (static/lookup.js ignores them too when it searches)."""
     return " ".join(unicodedata.normalize("NFKC", text).translate(QUOTES).lower().split())
 
 
 def load(job: Job) -> tuple:
-    """Every message of every source file, in the order of the files; a message repeated
-    across files (its text folded) is reported at both places."""
+    """Every message of every source file, in the order of the files; an id or a text (folded)
+    given twice, in one file or two, is reported where it is repeated."""
     have = codes.with_files(job)
     failures = present_failures(job)
     found = [load_once(job, path, lambda path, alone: load_source(path, alone, have, failures),
@@ -63,8 +63,9 @@ def load_source(path: Path, job: Job, have: frozenset, failures: frozenset) -> t
         return None
     values = reader.fields(node, schema.MESSAGE_FIELDS, 1)
     items = message_nodes(node)
-    for index, (item, item_node) in enumerate(zip(values.get("messages", ()), items), 1):
-        check_message(reader, item, item_node, index, have, failures)
+    if len(values.get("messages", ())) == len(items):  # else a record's problems are reported
+        for index, (item, item_node) in enumerate(zip(values["messages"], items), 1):
+            check_message(reader, item, item_node, index, have, failures)
     if len(job.problems) != count:
         return None
     return tuple((Message(item["id"], item["text"], tuple(item["also"]), item["means"],
@@ -139,24 +140,22 @@ def outputs(site, out):
     trail = [("HTTP status codes", routes.HOME), ("Error messages", routes.MESSAGES)]
     groups = tuple((where, tuple(message for message in site.messages if message.where == where))
                    for where in schema.WHERE)
-    phrases = tuple((message.means, site.phrase(message.means)) for message in site.messages
-                    if isinstance(message.means, int))
+    names = tuple(site.meaning_name(message.means) for message in site.messages)
     out.page(routes.MESSAGES, "messages.html",
              (site.messages, tuple((item.slug, item.name, item.title) for item in site.failures),
-              phrases),
+              names),
              groups=tuple(group for group in groups if group[1]),
              json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(trail)}))
     out.file(routes.API_MESSAGES, lambda: (json.dumps(
         {"messages": [message_record(site, message) for message in site.messages],
          "failures": [failure_record(site, item) for item in site.failures]},
-        ensure_ascii=False, indent=2) + "\n").encode(), (site.messages, site.failures, phrases))
+        ensure_ascii=False, indent=2) + "\n").encode(), (site.messages, site.failures, names))
 
 
 def lookup(site) -> list:
     """Every message, found by any fragment of its text or its other spellings."""
-    return [{"kind": "message", "label": message.text, "detail": f"{message.product} → " + (
-        f"{message.means} {site.phrase(message.means)}" if isinstance(message.means, int)
-        else site.failure(message.means).name), "path": message.url,
+    return [{"kind": "message", "label": message.text,
+             "detail": f"{message.product} → {site.meaning_name(message.means)}", "path": message.url,
         "words": " ".join([*message.also, message.product])} for message in site.messages]
 
 
