@@ -83,20 +83,20 @@ def command_new(args) -> int:
     made = next(filter(None, (getattr(kind, "new_file", lambda root, name: None)(ROOT, args.name)
                               for kind in KINDS)), None)
     if made is None:
-        log.error("expected a status code (418) or a comparison (401-vs-403), got %r", args.name)
+        log.error("expected a status code (418), a comparison (401-vs-403) or a failure with no "
+                  "status code (err-connection-refused), got %r", args.name)
         return 1
     path, text, url = made
     url = f"http://127.0.0.1:8000{url}"
+    check = "check " + args.name if EXAMPLES_OF.fullmatch(args.name) else "check"
     if path.exists():
         log.error("%s already exists: edit it, watch it with `python build.py serve` at %s, "
-                  "and check it with `python build.py check %s`", path.relative_to(ROOT), url,
-                  args.name)
+                  "and check it with `python build.py %s`", path.relative_to(ROOT), url, check)
         return 1
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     log.info("Wrote %s: `python build.py serve` shows it as a draft at %s while you fill in "
-             "every TODO; then run `python build.py check %s`", path.relative_to(ROOT), url,
-             args.name)
+             "every TODO; then run `python build.py %s`", path.relative_to(ROOT), url, check)
     return 0
 
 
@@ -106,9 +106,12 @@ def command_serve(args) -> int:
     return 0
 
 
+EXAMPLES_OF = re.compile(r"[1-5]\d\d(-vs-[1-5]\d\d)*")  # the content whose examples `check` runs
+
+
 def content_name(text: str) -> str:
     """A status code (418) or a comparison (401-vs-403): what `new` and `check` take."""
-    if not re.fullmatch(r"[1-5]\d\d(-vs-[1-5]\d\d)*", text):
+    if not EXAMPLES_OF.fullmatch(text):
         raise argparse.ArgumentTypeError(f"expected a status code from 100 to 599 or a "
                                          f"comparison such as 401-vs-403, got {text!r}")
     return text
@@ -134,9 +137,9 @@ def parse_args(argv):
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--out", default=str(ROOT / "_site"))
     serve.set_defaults(run=command_serve)
-    new = commands.add_parser("new", help="scaffold content/codes/CODE.md or "
-                              "content/compare/A-vs-B.md")
-    new.add_argument("name", type=content_name, metavar="CODE|A-vs-B")
+    new = commands.add_parser("new", help="scaffold content/codes/CODE.md, "
+                              "content/compare/A-vs-B.md or content/failures/err-name.md")
+    new.add_argument("name", metavar="CODE|A-vs-B|err-name")  # each kind knows its names
     new.set_defaults(run=command_new)
     check = commands.add_parser("check", help="validate all content without writing output; "
                                 "with codes or comparisons, also run their code examples")

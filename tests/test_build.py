@@ -97,7 +97,9 @@ def test_new_refuses_an_existing_file_and_a_bad_code(fixture_site):
     result = run(fixture_site, "new", "200")
     assert result.returncode == 1 and "content/codes/200.md already exists" in result.stderr
     result = run(fixture_site, "new", "999")
-    assert result.returncode == 2 and "expected a status code from 100 to 599" in result.stderr
+    assert result.returncode == 1 and "expected a status code (418), a comparison (401-vs-403) " \
+        "or a failure with no status code (err-connection-refused), got '999'" in result.stderr
+    assert run(fixture_site, "check", "err-connection-refused").returncode == 2  # no examples
 
 
 def test_writer_refuses_duplicates_and_escapes(tmp_path):

@@ -302,3 +302,17 @@ def test_the_suggestions_work_by_keyboard(phone, base):
     phone.keyboard.press("Escape")
     expect(phone.locator("[data-suggest]")).to_be_hidden()
     expect(box).to_be_focused()
+
+
+def test_new_scaffolds_a_failure_page_that_check_rejects_until_filled_in(fixture_site):
+    from tests.test_build import run
+
+    result = run(fixture_site, "new", "err-address-unreachable")
+    assert result.returncode == 0, result.stderr
+    assert (fixture_site / "content" / "failures" / "err-address-unreachable.md").is_file()
+    problems = problems_of(fixture_site)
+    assert "content/failures/err-address-unreachable.md:2: name: still says TODO" in problems
+    assert any(problem.startswith("content/failures/err-address-unreachable.md:")
+               and problem.endswith("happened: still says TODO") for problem in problems)
+    assert all(problem.startswith("content/failures/err-address-unreachable.md:")
+               for problem in problems)
