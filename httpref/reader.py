@@ -187,7 +187,8 @@ class FileReader:
                 self.error(line, label, f"{node.value} is read by YAML as an octal number; "
                                         f"write {node.value.lstrip('0')} without the leading zero")
             else:
-                self.error(line, label, f"expected a status code from 100 to 599, got {describe(node)}")
+                got = node.value if node.tag == "tag:yaml.org,2002:int" else describe(node)
+                self.error(line, label, f"expected a status code from 100 to 599, got {got}")
             return None
         if not isinstance(node, yaml.SequenceNode):
             self.error(line, label, f"expected a list, got {describe(node)}")

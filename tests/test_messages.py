@@ -159,7 +159,7 @@ FAILURE_CASES = {
                           [f"{F}:26: body: unknown section '## What happend'; did you mean "
                            "'What happened'?", f"{F}:39: happened: section '## What happened' is missing"]),
     "a confused code without a page": ("  - code: 200\n", "  - code: 999\n",
-                                       [f"{F}:11: confused[2].code: expected a status code from 100 to 599, got a number"]),
+                                       [f"{F}:11: confused[2].code: expected a status code from 100 to 599, got 999"]),
 }
 
 

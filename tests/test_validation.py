@@ -50,7 +50,7 @@ CASES = {
          "write 404 without the leading zero"]),
     "not a status code": (
         "code: 404", "code: 999",
-        [f"{P}:12: related[1].code: expected a status code from 100 to 599, got a number"]),
+        [f"{P}:12: related[1].code: expected a status code from 100 to 599, got 999"]),
     "related code without page or registration": (
         "code: 404", "code: 299",
         [f"{P}:12: related[1].code: 299 has no page and is not in the IANA registry"]),
