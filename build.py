@@ -33,7 +33,8 @@ def use_the_project_environment():
 use_the_project_environment()
 
 from httpref.kinds import KINDS  # noqa: E402
-from httpref.model import ContentError, url_problem  # noqa: E402
+from httpref.model import ContentError  # noqa: E402
+from httpref.text import url_problem  # noqa: E402
 from httpref.pipeline import build_site, check_site  # noqa: E402
 from httpref.write import OutputError  # noqa: E402
 

@@ -6,7 +6,8 @@ from . import facts, schema
 from .kinds import KINDS, codes
 from .kinds.base import Job
 from .memo import Memo
-from .model import CODE_LIST, ContentError, Problem, Site
+from .model import ContentError, Problem, Site
+from .text import CODE_LIST
 from .reader import FileReader
 from .registry import load_registry
 

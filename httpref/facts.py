@@ -207,7 +207,10 @@ def select_codes(codes, words: tuple) -> list:
 
 # A number the site has no page for (RFC 9110 §15): the look-up and the not-found page say it.
 UNKNOWN_SPEC = "RFC 9110 §15"
-UNKNOWN = {
+UNKNOWN_RULE = ("A three-digit number from 100 to 599 with no page here is not registered, and a "
+                "client treats it as the x00 code of its class; any other number is not a valid "
+                "HTTP status code, and a client handles it like a 5xx server error")
+UNKNOWN = {  # the same rule for one number {n}, whose class starts with {first}
     "unregistered": "{n} is not a registered HTTP status code. A client that does not "
                     "recognise a code treats it as the x00 code of its class, so it handles "
                     "{n} like {first}",

@@ -15,8 +15,8 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 
 from . import facts
-from .model import (CODE_LIST, CODE_REF, SHORT_LINK, ContentError, Problem, line_at,
-                    parse_spec, url_problem)
+from .model import ContentError, Problem
+from .text import CODE_LIST, CODE_REF, SHORT_LINK, line_at, parse_spec, url_problem
 from .memo import MARKDOWN_LIMIT
 from .routes import code_url
 

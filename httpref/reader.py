@@ -8,8 +8,8 @@ from pathlib import Path
 import yaml
 
 from . import facts, schema
-from .model import (CODE_LIST, CODE_REF, ISO_DAY, SHORT_LINK, Problem, default_value, line_at,
-                    parse_spec, url_problem)
+from .model import Problem, default_value
+from .text import CODE_LIST, CODE_REF, ISO_DAY, SHORT_LINK, line_at, parse_spec, url_problem
 
 YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_FILE_BYTES = 500_000  # the longest entry is about 15 kB; anything near this is a mistake

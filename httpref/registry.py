@@ -5,7 +5,8 @@ import re
 from pathlib import Path
 
 from . import schema
-from .model import CODE_REF, ISO_DAY, ContentError, Problem, RegistryEntry, Spec, parse_spec
+from .model import ContentError, Problem, RegistryEntry
+from .text import CODE_REF, ISO_DAY, Spec, parse_spec
 
 REGISTRY_COLUMNS = ("code", "name", "reference", "status", "registered", "extended", "expires")
 

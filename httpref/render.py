@@ -13,7 +13,8 @@ from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateErro
 from markupsafe import Markup, escape
 
 from . import facts, routes, schema
-from .model import ContentError, Problem, Site, StatusCode, is_editor_file, parse_spec
+from .model import ContentError, Problem, Site, StatusCode
+from .text import is_editor_file, parse_spec
 from .schema import CLASS_KEYS
 from .kinds import KINDS
 from .kinds.messages import PLACEHOLDER
@@ -109,7 +110,7 @@ def make_environment(templates: Path, site: Site, assets: dict, markdown: Markdo
         messages_url=routes.MESSAGES,
         visitor_sides=schema.VISITOR_SIDES,
         message_where=schema.MESSAGE_WHERE,
-        unknown=facts.UNKNOWN,
+        unknown_rule=facts.UNKNOWN_RULE,
         unknown_spec=facts.UNKNOWN_SPEC,
         compare_url=routes.COMPARE,
         guide_url=routes.GUIDE,

@@ -1,6 +1,7 @@
 """The one description of a content file: front-matter fields and body sections.
 
-Validation, the `new` scaffold and the field table in CONTRIBUTING.md all read this module.
+Validation, the `new` scaffold and the field tables of CONTRIBUTING.md (contributing.py) all
+read this module.
 """
 from dataclasses import dataclass
 
@@ -33,6 +34,9 @@ VISITOR_SIDES = {
     "log": "Visitors never see this code: it appears only in a server’s logs",
 }
 VISITOR_SIDE = tuple(VISITOR_SIDES)
+VISITOR_SIDE_HELP = ("Whose side the problem is on, for a visitor who lands on the page: "
+                     + "; ".join(f"`{word}` ({meaning[0].lower() + meaning[1:]})"
+                                 for word, meaning in VISITOR_SIDES.items()) + ".")
 CLASS_KEYS = ("1xx", "2xx", "3xx", "4xx", "5xx")
 REGISTRY_STATUSES = ("registered", "temporary", "unused", "obsoleted")
 CHOICE_DEFAULTS = {STANDING: "current"}  # what a left-out choice reads as (otherwise nothing)
@@ -70,10 +74,7 @@ FIELDS = (
           "One plain sentence: used in lists, the meta description and the JSON API.",
           "TODO one plain sentence a visitor understands."),
     Field("visitor_side", VISITOR_SIDE, False,
-          "Whose side the problem is on, for a visitor who lands on the page: "
-          + "; ".join(f"`{word}` ({meaning[0].lower() + meaning[1:]})"
-                    for word, meaning in VISITOR_SIDES.items())
-          + ". Required for 4xx, 5xx and unofficial codes.", ""),
+          VISITOR_SIDE_HELP + " Required for 4xx, 5xx and unofficial codes.", ""),
     Field("visitor_now", TEXT, False,
           "With `visitor_side`: one plain sentence, the one thing a visitor can do now; shown "
           "in the first screen above a link to the full advice.", ""),
@@ -247,33 +248,6 @@ def scaffold_body(sections: tuple, examples: tuple) -> list:
     return lines
 
 
-def describe_fields(fields: tuple = FIELDS) -> str:
-    """The Markdown table of front-matter fields for CONTRIBUTING.md."""
-    rows = ["| field | type | required | what it is |", "|---|---|---|---|"]
-    for field in fields:
-        required = "yes" if field.required else "no"
-        if field.min_items:
-            required += f" (at least {field.min_items})"
-        rows.append(f"| `{field.name}` | {field.kind_name} | {required} | {field.help} |")
-    return "\n".join(rows)
-
-
-def describe_sections(sections: tuple = SECTIONS) -> str:
-    """The Markdown table of body sections for CONTRIBUTING.md."""
-    rows = ["| heading | what goes under it |", "|---|---|"]
-    rows += [f"| `## {section.heading}` | {section.help} |" for section in sections]
-    return "\n".join(rows)
-
-
-def describe_required_headers() -> str:
-    """The headers the example tests require with each code, for CONTRIBUTING.md."""
-    by_header = {}
-    for code, names in REQUIRED_HEADERS.items():
-        for name in names:
-            by_header.setdefault(name, []).append(str(code))
-    return "; ".join(f"`{name}` with {', '.join(codes)}" for name, codes in by_header.items())
-
-
 PAGE_FIELDS = (
     Field("title", PLAIN, True, "The page title.", "TODO"),
     Field("description", PLAIN, True, "One sentence for the meta description.", "TODO"),
@@ -342,7 +316,7 @@ FAILURE_FIELDS = (
     Field("title", PLAIN, True, "The failure in two to four plain words.", "TODO"),
     Field("summary", PLAIN, True,
           "One plain sentence: used in lists, the meta description and the JSON API.", "TODO"),
-    Field("visitor_side", VISITOR_SIDE, True, FIELDS_BY_NAME["visitor_side"].help.split(" Required")[0],
+    Field("visitor_side", VISITOR_SIDE, True, VISITOR_SIDE_HELP,
           "TODO visitor, site, between, either or log"),
     Field("visitor_now", TEXT, True, FIELDS_BY_NAME["visitor_now"].help, "TODO"),
     Field("keywords", TEXT_LIST, False,
@@ -403,55 +377,3 @@ MESSAGE_FIELDS = (
             "quotes or apostrophes), `where` and `versions`.",
           "\n  - id: TODO\n    text: TODO\n    means: 500\n    explain: TODO", min_items=1),
 )
-
-
-EXAMPLE_ENTRY = "content/codes/204.md"
-EXAMPLE_COMPARISON = "content/compare/401-vs-403.md"
-UNOFFICIAL_EXAMPLE = "content/codes/444.md"  # shown by its front matter: the body is alike
-
-
-def generated_blocks(root) -> dict:
-    """Marker name -> text of the parts of CONTRIBUTING.md that are generated from the code."""
-    example = (root / EXAMPLE_ENTRY).read_text(encoding="utf-8")
-    unofficial = (root / UNOFFICIAL_EXAMPLE).read_text(encoding="utf-8")
-    front_matter = unofficial[:unofficial.index("\n---\n", 4) + 5]
-    from .facts import WITHOUT_CONTENT, describe_query_words  # facts reads this module
-
-    return {"fields": describe_fields(), "sections": describe_sections(),
-            "code-lists": describe_query_words(),
-            "required-headers": describe_required_headers() + "; and no content with "
-            + ", ".join(map(str, WITHOUT_CONTENT)) + ".",
-            "example": f"~~~~markdown\n{example}~~~~",
-            "example-unofficial-name": f"This is the front matter of `{UNOFFICIAL_EXAMPLE}`",
-            "example-unofficial": f"~~~~markdown\n{front_matter}~~~~",
-            "compare-fields": describe_fields(COMPARE_FIELDS),
-            "compare-sections": describe_sections(COMPARE_SECTIONS),
-            "example-comparison": "~~~~markdown\n" + (root / EXAMPLE_COMPARISON).read_text(
-                encoding="utf-8") + "~~~~",
-            "guide-fields": describe_fields(GUIDE_FIELDS) + "\n\nA question: "
-            + ", ".join(f"`{key.rstrip(OPTIONAL)}` ({kind}{', optional' if key.endswith(OPTIONAL) else ''})"
-                        for key, kind in GUIDE_QUESTION.items())
-            + f", `answers` ({GUIDE_ANSWERS[0]}–{GUIDE_ANSWERS[1]}). An answer: "
-            + ", ".join(f"`{key.rstrip(OPTIONAL)}` ({kind})" for key, kind in GUIDE_ANSWER.items())
-            + "; it has `next` (a question id) or `code` and `why`, never both.",
-            "failure-fields": describe_fields(FAILURE_FIELDS),
-            "failure-sections": describe_sections(FAILURE_SECTIONS),
-            "message-fields": describe_fields(MESSAGE_FIELDS)}
-
-
-def update_contributing(root):
-    """Rewrite the generated blocks of CONTRIBUTING.md in place."""
-    import re
-
-    path = root / "CONTRIBUTING.md"
-    text = path.read_text(encoding="utf-8")
-    for name, block in generated_blocks(root).items():
-        text = re.sub(rf"(<!-- {name}:start -->\n?).*?(\n?<!-- {name}:end -->)",
-                      lambda match: match[1] + block + match[2], text, flags=re.S)
-    path.write_text(text, encoding="utf-8")
-
-
-if __name__ == "__main__":
-    from pathlib import Path
-
-    update_contributing(Path(__file__).resolve().parent.parent)

@@ -10,7 +10,8 @@ from tornado.ioloop import IOLoop
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .model import ContentError, is_editor_file
+from .model import ContentError
+from .text import is_editor_file
 from .kinds.codes import DRAFT_MARK
 from .pipeline import Builder
 from .routes import STATIC, output_path

@@ -35,46 +35,45 @@
   }
 
   // The look-up (static/lookup.js and the data it searches) is fetched on first use.
-  var lookupLoading = null;
-  function loadLookup() {
-    var form = document.querySelector("[data-lookup-form]");
-    if (!lookupLoading && form) {
-      lookupLoading = new Promise(function (resolve, reject) {
-        var script = document.createElement("script");
-        script.src = form.getAttribute("data-script");
-        script.onload = resolve;
-        script.onerror = function () { lookupLoading = null; reject(); };
-        document.head.appendChild(script);
-      });
-    }
-    return lookupLoading || Promise.reject();
-  }
-
   function setupLookup() {
     var link = document.querySelector("[data-lookup]");
     var form = document.querySelector("[data-lookup-form]");
     if (!link || !form) return;
     var input = form.elements.q;
+    var box = document.querySelector("[data-filter]");
+    var loading = null;
+    function load() {
+      if (!loading) {
+        loading = new Promise(function (resolve, reject) {
+          var script = document.createElement("script");
+          script.src = form.getAttribute("data-script");
+          script.onload = resolve;
+          script.onerror = function () { loading = null; reject(); };
+          document.head.appendChild(script);
+        });
+      }
+      return loading;
+    }
+    function use() { load().catch(function () { /* offline: try again on the next use */ }); }
     link.hidden = true;
     form.hidden = false;
-    input.addEventListener("focus", loadLookup);
-    input.addEventListener("input", loadLookup);
+    [input, box && box.querySelector("input")].forEach(function (field) {
+      if (!field) return;
+      field.addEventListener("focus", use);
+      field.addEventListener("input", use);
+    });
+    if (box) box.hidden = false;
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var query = input.value.trim();
       if (/^[1-5]\d\d$/.test(query) || !query) { location.href = "/" + (query && query + "/"); return; }
-      loadLookup().then(function () { window.httpLookup.go(query); }, function () {
-        location.href = "/?q=" + encodeURIComponent(query); // offline: the list filters what it shows
+      load().then(function () { window.httpLookup.go(query); }, function () {
+        location.href = "/?q=" + encodeURIComponent(query); // offline: the full list at least
       });
     });
-    var box = document.querySelector("[data-filter]");
-    if (box) {
-      box.hidden = false;
-      box.querySelector("input").addEventListener("focus", loadLookup);
-      box.querySelector("input").addEventListener("input", loadLookup);
-    }
-    if (new URLSearchParams(location.search).get("q") && box) loadLookup();
-    if (document.querySelector("[data-number-answer]") && /^\/\d+\/?$/.test(location.pathname)) loadLookup();
+    // The list of matches, and the not-found page for a number, use the look-up at once.
+    if ((box && new URLSearchParams(location.search).get("q")) ||
+        (document.querySelector("[data-number-answer]") && /^\/\d+\/?$/.test(location.pathname))) use();
   }
 
   function setupTabs() {

@@ -84,10 +84,10 @@ MUTANTS = (
            "if count < field.min_items and", "if count < field.min_items - 1 and",
            (V + "test_rule[too few related codes]",)),
     # URLs as the browser reads them.
-    Mutant("scheme-case-sensitive", "httpref/model.py",
+    Mutant("scheme-case-sensitive", "httpref/text.py",
            "scheme[1].lower() not in SAFE_SCHEMES", "scheme[1] not in SAFE_SCHEMES",
            (S + "test_safe_schemes_pass_in_any_case",)),
-    Mutant("scheme-lower-case-only", "httpref/model.py",
+    Mutant("scheme-lower-case-only", "httpref/text.py",
            'r"([A-Za-z][A-Za-z0-9+.-]*):"', 'r"([a-z][a-z0-9+.-]*):"',
            (S + "test_script_url_is_refused_with_file_line_and_field[upper case]",)),
     Mutant("img-src-unchecked", "httpref/markup.py",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from httpref.schema import generated_blocks
+from httpref.contributing import generated_blocks
 from httpref.write import OutputError, write_site
 from tests.conftest import FIXTURE, REPO, build, problems_of, snapshot
 
@@ -126,4 +126,4 @@ def test_contributing_is_generated_from_the_schema():
     text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
     for name, block in generated_blocks(REPO).items():
         assert re.search(rf"<!-- {name}:start -->\n?{re.escape(block)}\n?<!-- {name}:end -->",
-                         text), f"{name}: run `python -m httpref.schema` to refresh CONTRIBUTING.md"
+                         text), f"{name}: run `python -m httpref.contributing` to refresh CONTRIBUTING.md"

@@ -185,7 +185,7 @@ def test_a_short_link_the_line_reader_misses_is_reported_not_a_crash(fixture_sit
 
 def test_every_url_on_the_real_site_is_safe(built_site):
     """The net under the checks: no page of the built site links anywhere unsafe."""
-    from httpref.model import url_problem
+    from httpref.text import url_problem
 
     pages = list(built_site.rglob("*.html"))
     assert len(pages) > 90

@@ -3,7 +3,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..model import is_editor_file
+from ..text import is_editor_file
 
 
 @dataclass

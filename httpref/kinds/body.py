@@ -6,7 +6,8 @@ from functools import lru_cache
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from ..model import Example, line_breaks
+from ..model import Example
+from ..text import line_breaks
 from ..reader import FileReader, suggest
 
 FENCE = re.compile(r"^(```+|~~~+)\s*([^\s`]*)")

@@ -5,7 +5,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from .. import facts, routes, schema
-from ..model import CODE_REF, StatusCode, parse_spec
+from ..model import StatusCode
+from ..text import CODE_REF, parse_spec
 from ..reader import FileReader, suggest
 from ..registry import load_registry, registry_spec, spec_matches
 from .base import Job, load_once, source_files

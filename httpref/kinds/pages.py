@@ -1,7 +1,8 @@
 """Prose pages, content/pages/NAME.md (the explainer): a title, a description and a
 Markdown body, and a page each at /NAME/."""
 from .. import routes, schema
-from ..model import Page, line_breaks
+from ..model import Page
+from ..text import line_breaks
 from ..reader import FileReader
 from .base import Job, source_files
 from .codes import CODE_FILE
