@@ -234,6 +234,19 @@ class Message:
 
 
 @dataclass(frozen=True)
+class Observations:
+    """What each client did in each scenario (tests/observe.py records it)."""
+
+    clients: tuple = ()  # scenarios.Client, in the order of scenarios.CLIENTS
+    versions: dict = field(default_factory=dict)  # client id -> version observed
+    results: dict = field(default_factory=dict)  # (client id, scenario id) -> result record
+
+    def observed(self, client: str, scenario: str) -> dict | None:
+        row = self.results.get((client, scenario))
+        return row["observed"] if row else None
+
+
+@dataclass(frozen=True)
 class Answer:
     """One answer of a guide question: it leads to another question or to a code."""
 
@@ -309,6 +322,7 @@ class Site:
     guide: Guide | None = None
     failures: tuple = ()
     messages: tuple = ()
+    clients: Observations = field(default_factory=Observations)
     links: tuple = ()  # (source path, code, line, field) of every [[NNN]] and related code
     origins: dict = field(default_factory=dict)  # rendered text -> [(path, line, field)]
 

@@ -10,6 +10,9 @@ COMPARE = "/compare/"
 GUIDE = "/choose/"
 MESSAGES = "/messages/"
 API_MESSAGES = "/api/messages.json"
+CLIENTS = "/clients/"
+API_CLIENTS = "/api/clients.json"
+TEST_SERVER = "/testserver.py"  # the test server people download, answering every code
 LOOKUP = "/api/lookup.json"  # what the look-up box and the home filter search, fetched on use
 
 

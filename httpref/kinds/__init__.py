@@ -3,6 +3,6 @@
 may also offer `new_file(root, name)` (the `new` command's scaffold), `notes(site)` (what
 `check` reports that is not a mistake) and `lookup(site)` (what the look-up box finds: records
 of `kind`, `label`, `detail`, `path` and the other `words` it is found by)."""
-from . import classes, codes, compare, failures, guide, messages, pages
+from . import classes, clients, codes, compare, failures, guide, messages, pages
 
-KINDS = (codes, classes, pages, compare, guide, failures, messages)
+KINDS = (codes, classes, pages, compare, guide, failures, messages, clients)

@@ -1,0 +1,93 @@
+"""What clients do, content/observed/clients.json: what each client observed by tests/observe.py
+did in each scenario of httpref/scenarios.py. It makes /clients/, /api/clients.json and the
+test server people download, /testserver.py, which answers every code of the site."""
+import json
+from pathlib import Path
+
+from .. import routes, schema, scenarios
+from ..model import Observations, Problem
+from .base import Job, load_once
+
+NAME = "clients"
+DATA = "content/observed/clients.json"
+CLIENTS = {client.id: client for client in scenarios.CLIENTS}
+SERVER = Path(__file__).resolve().parent.parent / "testserver.py"
+HEADER_VALUES = {"Location": "200", "WWW-Authenticate": 'Basic realm="testserver"',
+                 "Proxy-Authenticate": 'Basic realm="testserver"', "Retry-After": "5",
+                 "Allow": "POST", "Content-Range": "bytes 0-9/100"}
+UPGRADE = {101: "websocket", 426: "TLS/1.2, HTTP/1.1"}  # RFC 2817 §4.2's example for 426
+
+
+def load(job: Job) -> Observations:
+    path = job.root / DATA
+    if not path.exists():
+        return Observations()
+    return load_once(job, path, read)
+
+
+def read(path: Path, job: Job) -> Observations:
+    """The record, checked against the clients and scenarios the site knows."""
+    rel = path.relative_to(job.root).as_posix()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        job.problems.append(Problem(rel, getattr(error, "lineno", 1), "file", f"not JSON: {error}"))
+        return Observations()
+    versions = {row["id"]: row["version"] for row in data.get("clients", [])}
+    count = len(job.problems)
+    for index, row in enumerate(data.get("results", []), 1):
+        label = f"results[{index}]"
+        if row.get("client") not in CLIENTS:
+            job.problems.append(Problem(rel, 1, f"{label}.client", f"unknown client {row.get('client')!r}; "
+                                        "httpref/scenarios.py lists them"))
+        elif row.get("version") != versions.get(row["client"]):
+            job.problems.append(Problem(rel, 1, f"{label}.version", f"{row.get('version')!r} is not "
+                                        f"the version of {row['client']} in `clients`"))
+        if row.get("scenario") not in scenarios.SCENARIOS:
+            job.problems.append(Problem(rel, 1, f"{label}.scenario", f"unknown scenario "
+                                        f"{row.get('scenario')!r}; httpref/scenarios.py lists them"))
+    if len(job.problems) != count:
+        return Observations()
+    return Observations(tuple(CLIENTS[client] for client in versions), versions,
+                        {(row["client"], row["scenario"]): row for row in data["results"]})
+
+
+def server_codes(site) -> dict:
+    """Every code of the site for the test server: its phrase and the header fields it needs."""
+    return {entry.code: (entry.phrase, {
+        name: UPGRADE.get(entry.code, HEADER_VALUES.get(name, ""))
+        for name in schema.REQUIRED_HEADERS.get(entry.code, ())}) for entry in site.codes}
+
+
+def server_source(site) -> bytes:
+    """testserver.py as people download it: with every code of the site in CODES."""
+    table = "".join(f"    {code}: {value!r},\n" for code, value in sorted(server_codes(site).items()))
+    source = SERVER.read_text(encoding="utf-8")
+    return source.replace("CODES = {}\n", "CODES = {\n" + table + "}\n", 1).encode()
+
+
+def outputs(site, out):
+    out.file(routes.TEST_SERVER, lambda: server_source(site),
+             (SERVER.read_bytes(), tuple((entry.code, entry.phrase) for entry in site.codes)))
+    if not site.clients.results:
+        return
+    trail = [("HTTP status codes", routes.HOME), ("What clients do", routes.CLIENTS)]
+    out.page(routes.CLIENTS, "clients.html", (site.clients,),
+             json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(trail)}))
+    out.file(routes.API_CLIENTS, lambda: (json.dumps(api(site), ensure_ascii=False, indent=2)
+                                          + "\n").encode(), (site.clients,))
+
+
+def api(site) -> dict:
+    """Every observation as data, with the clients and the scenarios they answer."""
+    return {
+        "clients": [{"id": client.id, "name": client.name, "version": site.clients.versions[client.id],
+                     "setup": client.setup, "success": client.success}
+                    for client in site.clients.clients],
+        "scenarios": [{"id": scenario.id, "code": scenario.code, "question": scenario.question,
+                       "label": scenario.label,
+                       "spec": [{"key": item.key, "value": item.value, "says": item.text,
+                                 "spec": item.spec} for item in scenario.expect]}
+                      for scenario in scenarios.SCENARIOS.values()],
+        "results": list(site.clients.results.values()),
+    }
