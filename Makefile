@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 NODE_TOOLS := tests/node/node_modules/.package-lock.json
 
-.PHONY: serve build check test mutants browser screenshots bench loc clean
+.PHONY: serve build check test mutants browser clients observe screenshots bench loc clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,14 @@ browser: $(STAMP)
 $(NODE_TOOLS): tests/node/package-lock.json
 	npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
 
-test: $(STAMP) browser $(NODE_TOOLS)
+clients: $(STAMP)
+	$(PY) -m tests.observe --install
+
+test: $(STAMP) browser clients $(NODE_TOOLS)
 	$(PY) -m pytest
+
+observe: $(STAMP) browser clients $(NODE_TOOLS)
+	$(PY) -m tests.observe --write
 
 mutants: $(STAMP) browser $(NODE_TOOLS)
 	$(PY) -m tests.mutants

@@ -3,6 +3,7 @@ import hashlib
 import json
 import traceback
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -12,11 +13,11 @@ from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateErro
                     TemplateSyntaxError, select_autoescape)
 from markupsafe import Markup, escape
 
-from . import facts, routes, schema
+from . import facts, routes, scenarios, schema
 from .model import ContentError, Problem, Site, StatusCode
 from .text import is_editor_file, parse_spec
 from .schema import CLASS_KEYS
-from .kinds import KINDS
+from .kinds import KINDS, clients
 from .kinds.messages import PLACEHOLDER
 from .markup import Markdown, highlight_code
 from .memo import Memo
@@ -114,6 +115,15 @@ def make_environment(templates: Path, site: Site, assets: dict, markdown: Markdo
         unknown_spec=facts.UNKNOWN_SPEC,
         compare_url=routes.COMPARE,
         guide_url=routes.GUIDE,
+        clients_url=routes.CLIENTS,
+        api_clients_url=routes.API_CLIENTS,
+        test_server_url=routes.TEST_SERVER,
+        client_chunks=clients.chunks,
+        client_table=partial(clients.table, site),
+        client_groups=partial(clients.groups, site),
+        client_scenarios=clients.for_code,
+        parse_spec=parse_spec,
+        client_scenario=scenarios.SCENARIOS.get,
     )
     return env
 

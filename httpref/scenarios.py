@@ -50,6 +50,7 @@ class Question:
     title: str
     intro: str  # Markdown
     scenarios: tuple = field(default=())
+    columns: int = 4  # scenarios side by side in one table of the clients page
 
 
 def redirect_expect(code: int, method: str) -> tuple:
@@ -57,8 +58,8 @@ def redirect_expect(code: int, method: str) -> tuple:
         return (Expect("method", "GET", "the follow-up is a GET", "RFC 9110 §15.4.4"),)
     if code in (307, 308):
         section = "RFC 9110 §15.4.8" if code == 307 else "RFC 9110 §15.4.9"
-        return (Expect("method", method, f"the follow-up is a {method}, with the same content",
-                       section),)
+        content = ", with the same content" if method != "GET" else ""
+        return (Expect("method", method, f"the follow-up is a {method}{content}", section),)
     return ()
 
 
@@ -71,7 +72,7 @@ QUESTIONS = (
              "A cell shows the method of the request the client sent next, or that it stopped "
              "and returned the 3xx itself.",
              tuple(Scenario(f"redirect-{code}-{method.lower()}", code, "redirects",
-                            f"{code} after {method}",
+                            method,
                             (Step(f"{code}?location=200", method,
                                   body_size=0 if method == "GET" else 4),),
                             expect=redirect_expect(code, method), keys=("method", "body"))
@@ -108,12 +109,12 @@ QUESTIONS = (
              "The test server answered 429 or 503 with `Retry-After` (1 second, or a date 2 "
              "seconds ahead) and 200 to the next request.",
              tuple(Scenario(f"retry-after-{code}-{kind}", code, "retry-after",
-                            f"{code}, Retry-After {label}",
+                            f"{code}, {label}",
                             (Step(f"{code}?times=1&retry_after={value}"),),
                             keys=("retried", "waited"))
                    for code in (429, 503)
-                   for kind, label, value in (("seconds", "in seconds", "1"),
-                                              ("date", "as a date", "date:2")))),
+                   for kind, label, value in (("seconds", "seconds", "1"),
+                                              ("date", "date", "date:2")))),
     Question("retries", "Is a request sent again after a 408 or a dropped connection?",
              "The test server answered 408, or closed the connection without a word, once, and "
              "200 after that. The connection was either new, or one the client had just used "
@@ -126,7 +127,7 @@ QUESTIONS = (
                        ("closed-new", None, "closed, new connection", "200?fault=close&times=1", ()),
                        ("closed-reused", None, "closed, reused connection",
                         "200?fault=close&times=1", (Step("200"),)))
-                   for method in ("GET", "POST"))),
+                   for method in ("GET", "POST")), columns=2),
     Question("expect", "Does a client send Expect: 100-continue, and what after a 417?",
              f"The client sent a POST with {BIG // 1_000_000} MB of content. With "
              "`Expect: 100-continue` a client waits for a 100 before sending it; a server that "
@@ -158,7 +159,7 @@ QUESTIONS = (
              "does not raise, `response.ok` is true, a promise resolves. 299, 499 and 599 are "
              "unregistered; 600 and 99 are not valid status codes at all.",
              tuple(Scenario(f"status-{code}", code, "status", str(code), (Step(str(code)),))
-                   for code in (200, 204, 304, 404, 500, 299, 499, 599, 600, 99))),
+                   for code in (200, 204, 304, 404, 500, 299, 499, 599, 600, 99)), columns=5),
 )
 SCENARIOS = {scenario.id: scenario for question in QUESTIONS for scenario in question.scenarios}
 
@@ -194,9 +195,9 @@ CLIENTS = (
            "the promise resolves (default `validateStatus`: 200 to 299)"),
     Client("go", "Go net/http", "an `http.Client` at its defaults; credentials with "
            "`SetBasicAuth`.", "`Do()` returns no error, whatever the status"),
-    Client("chromium-page", "Chromium, page", "a navigation (GET) or a form submission (POST), "
+    Client("chromium-page", "Chromium navigation", "a navigation (GET) or a form submission (POST), "
            "driven by Playwright, which gives the password when the browser asks for one.",
            "none: the page shows what came"),
-    Client("chromium-fetch", "Chromium, fetch()", "`fetch()` from a page of the test server; "
+    Client("chromium-fetch", "Chromium fetch()", "`fetch()` from a page of the test server; "
            "cookies come from the browser's store.", "`response.ok` (200 to 299)"),
 )

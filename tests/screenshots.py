@@ -16,7 +16,8 @@ PAGES = {"home": "/", "code-202": "/202/", "vendor-522": "/522/",
          "explainer": "/how-status-codes-work/", "compare-401-vs-403": "/compare/401-vs-403/",
          "compare-index": "/compare/", "guide": "/choose/", "guide-step": "/choose/#q-access",
          "code-503": "/503/", "messages": "/messages/",
-         "failure": "/messages/err-connection-refused/", "not-found-299": "/299/"}
+         "failure": "/messages/err-connection-refused/", "not-found-299": "/299/",
+         "clients": "/clients/", "code-307-clients": "/307/#clients"}
 WIDTHS = {"phone": 390, "desktop": 1280}
 
 

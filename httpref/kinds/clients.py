@@ -36,15 +36,15 @@ def read(path: Path, job: Job) -> Observations:
     versions = {row["id"]: row["version"] for row in data.get("clients", [])}
     count = len(job.problems)
     for index, row in enumerate(data.get("results", []), 1):
-        label = f"results[{index}]"
+        label, line = f"results[{index}]", index + 3  # tests/observe.py writes one to a line
         if row.get("client") not in CLIENTS:
-            job.problems.append(Problem(rel, 1, f"{label}.client", f"unknown client {row.get('client')!r}; "
+            job.problems.append(Problem(rel, line, f"{label}.client", f"unknown client {row.get('client')!r}; "
                                         "httpref/scenarios.py lists them"))
         elif row.get("version") != versions.get(row["client"]):
-            job.problems.append(Problem(rel, 1, f"{label}.version", f"{row.get('version')!r} is not "
+            job.problems.append(Problem(rel, line, f"{label}.version", f"{row.get('version')!r} is not "
                                         f"the version of {row['client']} in `clients`"))
         if row.get("scenario") not in scenarios.SCENARIOS:
-            job.problems.append(Problem(rel, 1, f"{label}.scenario", f"unknown scenario "
+            job.problems.append(Problem(rel, line, f"{label}.scenario", f"unknown scenario "
                                         f"{row.get('scenario')!r}; httpref/scenarios.py lists them"))
     if len(job.problems) != count:
         return Observations()
@@ -72,7 +72,8 @@ def outputs(site, out):
     if not site.clients.results:
         return
     trail = [("HTTP status codes", routes.HOME), ("What clients do", routes.CLIENTS)]
-    out.page(routes.CLIENTS, "clients.html", (site.clients,),
+    out.page(routes.CLIENTS, "clients.html", (site.clients,), questions=scenarios.QUESTIONS,
+             observed_day=max(row["date"] for row in site.clients.results.values()),
              json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(trail)}))
     out.file(routes.API_CLIENTS, lambda: (json.dumps(api(site), ensure_ascii=False, indent=2)
                                           + "\n").encode(), (site.clients,))
@@ -91,3 +92,89 @@ def api(site) -> dict:
                       for scenario in scenarios.SCENARIOS.values()],
         "results": list(site.clients.results.values()),
     }
+
+
+def outcome(seen: dict) -> str:
+    """What the client ended with: the status it returned, or its error."""
+    return str(seen["status"]) if seen["status"] is not None else f"error: {seen['error']}"
+
+
+def describe(scenario, seen: dict) -> str:
+    """One observation in a few words (a table cell, a line on a code page)."""
+    question = scenario.question
+    if question == "redirects":
+        if seen["method"] is None:
+            return f"not followed ({outcome(seen)})"
+        lost = seen["method"] != "GET" and not seen["body"]
+        return seen["method"] + (", content dropped" if lost else "")
+    if question == "credentials":
+        if seen["authorization"] is None:
+            return f"not followed ({outcome(seen)})"
+        return ", ".join(f"{name} {'sent' if seen[name.lower()] else 'dropped'}"
+                         for name in ("Authorization", "Cookie"))
+    if question == "redirect-limit":
+        return f"{seen['requests']} requests, then {outcome(seen)}"
+    if question == "challenges" and "credentials" in seen:
+        return {"first": "sent at once", "answered": "sent after the 401",
+                "never": "not sent"}[seen["credentials"]] + f" ({outcome(seen)})"
+    if question == "retry-after":
+        return ("waited, retried" if seen["waited"] else "retried at once") \
+            if seen["retried"] else f"no retry ({outcome(seen)})"
+    if question == "retries":
+        return f"retried ({outcome(seen)})" if seen["retried"] else f"no retry ({outcome(seen)})"
+    if question == "expect":
+        if not seen["expect"]:
+            return f"no Expect ({outcome(seen)})"
+        if "retried" in seen:
+            return f"Expect; {'sent again without it' if seen['retried'] else 'no retry'} ({outcome(seen)})"
+        return f"Expect ({outcome(seen)})"
+    if question == "no-content":
+        first = outcome(seen) if seen["status"] is None else \
+            f"{seen['status']}, {'stray content returned' if seen['length'] else 'content ignored'}"
+        next_one = seen["next"] if isinstance(seen["next"], int) else f"error: {seen['next']}"
+        return f"{first}; next: {next_one}"
+    if question == "range":
+        return outcome(seen) + (f", {seen['length']} bytes" if seen.get("length") is not None else "")
+    if question == "status" and seen["ok"] is not None:
+        return f"{outcome(seen)}, {'success' if seen['ok'] else 'failure'}"
+    return outcome(seen)
+
+
+def departs(scenario, seen: dict) -> bool:
+    """Does the client do otherwise than the spec says (when it does the thing at all)?"""
+    return any(seen.get(item.key) is not None and seen[item.key] != item.value
+               for item in scenario.expect)
+
+
+def table(site, scenarios_shown) -> list:
+    """Rows of (client, [(text, departs) or None per scenario]) for the clients page."""
+    rows = []
+    for client in site.clients.clients:
+        cells = []
+        for scenario in scenarios_shown:
+            seen = site.clients.observed(client.id, scenario.id)
+            cells.append(None if seen is None else (describe(scenario, seen), departs(scenario, seen)))
+        rows.append((client, cells))
+    return rows
+
+
+def groups(site, scenario) -> list:
+    """The clients grouped by what they did in one scenario: [(text, departs, names)]."""
+    found = {}
+    for client in site.clients.clients:
+        seen = site.clients.observed(client.id, scenario.id)
+        if seen is not None:
+            key = (describe(scenario, seen), departs(scenario, seen))
+            found.setdefault(key, []).append(client.name)
+    return [(text, off, names) for (text, off), names in found.items()]
+
+
+def for_code(code: int) -> list:
+    """The scenarios whose test server answers `code` first, in the order of the questions."""
+    return [scenario for scenario in scenarios.SCENARIOS.values() if scenario.code == code]
+
+
+def chunks(question) -> list:
+    """A question's scenarios in tables of at most `columns`, one per code where they share."""
+    size = question.columns
+    return [question.scenarios[start:start + size] for start in range(0, len(question.scenarios), size)]
