@@ -78,11 +78,12 @@ QUESTIONS = (
                             expect=redirect_expect(code, method), keys=("method", "body"))
                    for code in REDIRECT_CODES for method in METHODS)),
     Question("credentials", "Are Authorization and Cookie sent on after a redirect?",
-             "The request set `Authorization` and `Cookie` itself and got a 302 to the same host, "
-             "then to another host. RFC 9110 §15.4 asks a client to consider removing such "
-             "fields when a redirect leads elsewhere; the Fetch Standard removes `Authorization` "
-             "on a cross-origin redirect. A browser's cookies come from its cookie store, which "
-             "keeps them to their own host.",
+             "The caller set `Authorization` and `Cookie` on the request itself, which got a 302 to "
+             "the same host, then one to another host. RFC 9110 §15.4 asks a client to consider "
+             "removing fields the caller added, these two by name, where sending them on has "
+             "security implications; the Fetch Standard removes `Authorization` on a "
+             "cross-origin redirect. A browser's cookies come from its cookie store, which keeps "
+             "them to the host that set them.",
              (Scenario("redirect-same-host-credentials", 302, "credentials", "302 to the same host",
                        (Step("302?location=200", headers=CREDENTIALS),),
                        keys=("authorization", "cookie")),
@@ -130,17 +131,21 @@ QUESTIONS = (
                    for method in ("GET", "POST")), columns=2),
     Question("expect", "Does a client send Expect: 100-continue, and what after a 417?",
              f"The client sent a POST with {BIG // 1_000_000} MB of content. With "
-             "`Expect: 100-continue` a client waits for a 100 before sending it; a server that "
-             "does not take the expectation answers 417, and the client may send again without it.",
+             "`Expect: 100-continue` a client may wait for a `100 Continue` before it sends the "
+             "content. A server that does not meet the expectation answers 417; a client then "
+             "should send the request again without it (RFC 9110 §10.1.1).",
              (Scenario("expect-100-continue", 100, "expect", "2 MB POST",
                        (Step("200", "POST", body_size=BIG),), keys=("expect",)),
               Scenario("expect-417", 417, "expect", "2 MB POST, answered 417",
-                       (Step("200?expect=417", "POST", body_size=BIG),), keys=("expect", "retried")))),
+                       (Step("200?expect=417", "POST", body_size=BIG),), keys=("expect", "retried"),
+                       expect=(Expect("retried", True, "after a 417, the client sends the request "
+                                      "again without the expectation", "RFC 9110 §10.1.1"),)))),
     Question("interim", "Does an interim 103 Early Hints get in the way?",
              "The test server sent `103 Early Hints` with a `Link` field, then the 200. A client "
-             "must ignore an interim response it does not act on (RFC 9110 §15.2).",
+             "must be able to parse 1xx responses it did not expect before the final response, "
+             "and may ignore them (RFC 9110 §15.2).",
              (Scenario("interim-103", 103, "interim", "103, then 200", (Step("200?interim=103"),),
-                       expect=(Expect("status", 200, "the client returns the 200",
+                       expect=(Expect("status", 200, "the client reads past the 103 and returns the 200",
                                       "RFC 9110 §15.2"),)),)),
     Question("no-content", "What does a client make of content after a 204 or 304?",
              "A broken server sent content after a 204 or a 304, which never carry any, then "

@@ -88,8 +88,9 @@ def observed(scenario, results: list, log: list) -> dict:
         elif key == "credentials":
             sent = ["authorization" in entry["headers"] for entry in asked]
             seen[key] = "first" if sent[:1] == [True] else "answered" if any(sent) else "never"
-        elif key == "retried":
-            seen["retried"] = len(asked) > 1
+        elif key == "retried":  # (after a 417: only a client that sent Expect can retry)
+            seen["retried"] = len(asked) > 1 if asked and ("expect" not in scenario.keys or "expect"
+                                                          in asked[0]["headers"]) else None
         elif key == "waited":
             seen["waited"] = (asked[1]["time"] - asked[0]["time"] >= 0.9) if len(asked) > 1 else None
         elif key == "expect":

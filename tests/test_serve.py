@@ -275,6 +275,9 @@ REAL_EDITS = {
     "a failure's name": [("content/failures/err-empty-response.md", "name: ERR_EMPTY_RESPONSE",
                           "name: ERR_EMPTY_REPLY")],
     "a visitor's first answer": [("content/codes/503.md", "visitor_side: site", "visitor_side: either")],
+    "what a client was observed doing": [("content/observed/clients.json",
+                                          '"scenario": "redirect-307-post", "code": 307, "observed": {"status": 307',
+                                          '"scenario": "redirect-307-post", "code": 307, "observed": {"status": 308')],
 }
 
 

@@ -71,9 +71,10 @@ def test_every_internal_link_and_anchor_resolves(built_site):
             elif parts.fragment and parts.fragment not in ids.get(path, set()):
                 broken.append(f"{here} -> {link} (no such anchor)")
     assert broken == []
-    # + classes, home, 404, comparisons and their index, the guide, failures and the messages
+    # + classes, home, 404, comparisons and their index, the guide, failures, the messages and
+    # the clients
     assert len(ids) == len(SITE.codes) + 5 + len(SITE.pages) + 2 + len(SITE.comparisons) + 1 + 1 \
-        + len(SITE.failures) + 1
+        + len(SITE.failures) + 1 + 1
 
 
 def test_sitemap_lists_every_page_and_only_real_ones(built_site):

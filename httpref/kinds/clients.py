@@ -72,7 +72,8 @@ def outputs(site, out):
     if not site.clients.results:
         return
     trail = [("HTTP status codes", routes.HOME), ("What clients do", routes.CLIENTS)]
-    out.page(routes.CLIENTS, "clients.html", (site.clients,), questions=scenarios.QUESTIONS,
+    captions = tuple(site.phrase(code) for code in scenarios.REDIRECT_CODES)
+    out.page(routes.CLIENTS, "clients.html", (site.clients, captions), questions=scenarios.QUESTIONS,
              observed_day=max(row["date"] for row in site.clients.results.values()),
              json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(trail)}))
     out.file(routes.API_CLIENTS, lambda: (json.dumps(api(site), ensure_ascii=False, indent=2)
@@ -156,6 +157,12 @@ def table(site, scenarios_shown) -> list:
             cells.append(None if seen is None else (describe(scenario, seen), departs(scenario, seen)))
         rows.append((client, cells))
     return rows
+
+
+def observed_for(site, codes) -> tuple:
+    """What a page showing these codes' observations shows: the clients and their results."""
+    return (site.clients.clients, tuple(row for row in site.clients.results.values()
+                                        if row["code"] in codes))
 
 
 def groups(site, scenario) -> list:

@@ -6,7 +6,7 @@ from pathlib import Path
 from .. import routes, schema
 from ..model import Comparison
 from ..reader import FileReader
-from . import codes
+from . import clients, codes
 from .base import Job, load_once, source_files
 from .body import read_body
 
@@ -81,7 +81,8 @@ def outputs(site, out):
     for item in site.comparisons:
         entries = [site.by_code[code] for code in item.codes]
         trail = [("HTTP status codes", routes.HOME), index, (item.name, item.url)]
-        out.page(item.url, "compare.html", (item, tuple(entries), out.linked(item.source)),
+        out.page(item.url, "compare.html", (item, tuple(entries), out.linked(item.source),
+                                            clients.observed_for(site, item.codes)),
                  item=item, entries=entries, json_ld=lambda item=item, trail=trail: out.json_ld(
                      {"@context": "https://schema.org",
                       "@graph": [out.breadcrumbs(trail), out.faq(item.faq)]}))
