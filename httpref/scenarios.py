@@ -54,6 +54,11 @@ class Question:
 
 
 def redirect_expect(code: int, method: str) -> tuple:
+    """What RFC 9110 says the follow-up of a redirect is, where it says."""
+    if code in (301, 302) and method != "POST":
+        section = "RFC 9110 §15.4.2" if code == 301 else "RFC 9110 §15.4.3"
+        return (Expect("method", method, f"the follow-up is a {method}; only a POST may become "
+                                         "a GET", section),)
     if code == 303 and method != "GET":
         return (Expect("method", "GET", "the follow-up is a GET", "RFC 9110 §15.4.4"),)
     if code in (307, 308):

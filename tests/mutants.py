@@ -254,6 +254,20 @@ MUTANTS = (
     Mutant("glance-left-out", "templates/code.html",
            "{% if entry.visitor_side %}{{ ui.glance(entry) }}{% endif %}", "",
            ("tests/test_messages.py::test_every_page_a_visitor_lands_on_answers_them_in_its_header",)),
+    Mutant("client-departures-unmarked", "httpref/kinds/clients.py",
+           "return any(seen.get(item.key) is not None and seen[item.key] != item.value",
+           "return False and any(seen.get(item.key) is not None and seen[item.key] != item.value",
+           ("tests/test_clients.py",)),
+    Mutant("observations-not-a-code-page-fact", "httpref/kinds/codes.py",
+           "                 clients.observed_for(site, (entry.code,)))", "                 )",
+           (R + "[what a client was observed doing]",)),
+    Mutant("test-server-content-after-204", "httpref/testserver.py",
+           "if code in NO_CONTENT or code < 200:", "if code < 200:",
+           ("tests/test_testserver.py",)),
+    Mutant("redirect-follow-up-read-from-the-first-request", "tests/observe.py",
+           'later = [entry for entry in log[1:] if entry["path"].endswith("/200")]',
+           'later = [entry for entry in log if entry["path"].endswith("/200")]',
+           ("tests/test_clients_observed.py",)),
 )
 
 

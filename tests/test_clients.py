@@ -78,4 +78,7 @@ def test_code_pages_show_what_clients_do_next_to_the_spec(built_site):
     page = visible_text((built_site / "303" / "index.html").read_text(encoding="utf-8"))
     assert "A PUT answered 303 (spec: the follow-up is a GET, RFC 9110 §15.4.4): PUT, content " \
            "dropped ≠ spec — curl" in page
+    page = visible_text((built_site / "302" / "index.html").read_text(encoding="utf-8"))
+    assert "A PUT answered 302 (spec: the follow-up is a PUT; only a POST may become a GET, " \
+           "RFC 9110 §15.4.3):" in page
     assert '<section id="clients">' not in (built_site / "418" / "index.html").read_text(encoding="utf-8")
