@@ -132,7 +132,8 @@ def run_curl(work: list) -> tuple:
                 command += ["--data-binary", "@-"]
                 content = b"x" * step["body_size"]
             command.append(step["url"])
-        done = subprocess.run(command, input=content, capture_output=True, timeout=len(work) * TIMEOUT)
+        done = subprocess.run(command, input=content, capture_output=True,
+                              timeout=TIMEOUT * (len(job["steps"]) + 1))
         results = []
         for line in done.stdout.decode().splitlines():
             data = json.loads(line)

@@ -82,3 +82,10 @@ def test_code_pages_show_what_clients_do_next_to_the_spec(built_site):
     assert "A PUT answered 302 (spec: the follow-up is a PUT; only a POST may become a GET, " \
            "RFC 9110 §15.4.3):" in page
     assert '<section id="clients">' not in (built_site / "418" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_record_that_is_not_the_harness_output_is_reported(real_site):
+    edit(real_site, DATA, ', "date": "2026-12-05"}', "}")
+    assert problems_of(real_site) == [
+        "content/observed/clients.json:1: file: not a record of tests/observe.py: each result has "
+        "client, code, date, observed, scenario, version; make observe writes it"]

@@ -15,6 +15,7 @@ SERVER = Path(__file__).resolve().parent.parent / "testserver.py"
 HEADER_VALUES = {"Location": "200", "WWW-Authenticate": 'Basic realm="testserver"',
                  "Proxy-Authenticate": 'Basic realm="testserver"', "Retry-After": "5",
                  "Allow": "POST", "Content-Range": "bytes 0-9/100"}
+FIELDS = {"client", "version", "scenario", "code", "observed", "date"}  # of every result
 UPGRADE = {101: "websocket", 426: "TLS/1.2, HTTP/1.1"}  # RFC 2817 §4.2's example for 426
 
 
@@ -33,9 +34,14 @@ def read(path: Path, job: Job) -> Observations:
     except (ValueError, UnicodeDecodeError) as error:
         job.problems.append(Problem(rel, getattr(error, "lineno", 1), "file", f"not JSON: {error}"))
         return Observations()
+    if not (isinstance(data, dict) and all(isinstance(row, dict) and FIELDS <= set(row)
+                                           for row in data.get("results", ()))):
+        job.problems.append(Problem(rel, 1, "file", "not a record of tests/observe.py: each result "
+                                    "has " + ", ".join(sorted(FIELDS)) + "; make observe writes it"))
+        return Observations()
     versions = {row["id"]: row["version"] for row in data.get("clients", [])}
     count = len(job.problems)
-    for index, row in enumerate(data.get("results", []), 1):
+    for index, row in enumerate(data["results"], 1):
         label, line = f"results[{index}]", index + 3  # tests/observe.py writes one to a line
         if row.get("client") not in CLIENTS:
             job.problems.append(Problem(rel, line, f"{label}.client", f"unknown client {row.get('client')!r}; "
@@ -130,7 +136,7 @@ def describe(scenario, seen: dict) -> str:
             return f"Expect; {'sent again without it' if seen['retried'] else 'no retry'} ({outcome(seen)})"
         return f"Expect ({outcome(seen)})"
     if question == "no-content":
-        first = outcome(seen) if seen["status"] is None else \
+        first = outcome(seen) if seen["status"] is None or seen["length"] is None else \
             f"{seen['status']}, {'stray content returned' if seen['length'] else 'content ignored'}"
         next_one = seen["next"] if isinstance(seen["next"], int) else f"error: {seen['next']}"
         return f"{first}; next: {next_one}"
