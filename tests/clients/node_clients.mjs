@@ -38,9 +38,10 @@ function fetchError(err, signal) {
   const cause = err?.cause;
   if (cause) {
     if (cause.code) return safeName(String(cause.code));
-    // undici's own network errors carry only a message ('redirect count exceeded',
-    // 'proxy authentication required'), which names no host or port
+    // undici's own network errors carry only a message ('redirect count exceeded'), which
+    // names no host or port, or none at all (a 407): then what the caller sees, 'fetch failed'
     if (cause.name === 'Error' && /^[a-z ]+$/.test(cause.message || '')) return cause.message;
+    if (cause.name === 'Error' && !cause.message) return `${err.name}: ${err.message}`;
     if (cause.name) return safeName(cause.name);
   }
   return safeName(err?.name, 'Error');
