@@ -122,14 +122,15 @@ QUESTIONS = (
                    for kind, label, value in (("seconds", "seconds", "1"),
                                               ("date", "date", "date:2")))),
     Question("retries", "Is a request sent again after a 408 or a dropped connection?",
-             "The test server answered 408, or closed the connection without a word, once, and "
-             "200 after that. The connection was either new, or one the client had just used "
-             "for another request (where a server closing an idle connection looks the same).",
+             "The test server answered 408 and closed the connection, or closed it without a word, "
+             "once, and 200 after that. The 408 came on a connection the client had just used "
+             "for another request, as when a server times out an idle connection; a closed "
+             "connection was either new or such a reused one.",
              tuple(Scenario(f"{kind}-{method.lower()}", code, "retries", f"{label}, {method}",
                             prelude + (Step(path, method, body_size=4 if method == "POST" else 0),),
                             keys=("retried",))
                    for kind, code, label, path, prelude in (
-                       ("timeout-408", 408, "408", "408?times=1", ()),
+                       ("timeout-408", 408, "408", "408?times=1", (Step("200"),)),
                        ("closed-new", None, "closed, new connection", "200?fault=close&times=1", ()),
                        ("closed-reused", None, "closed, reused connection",
                         "200?fault=close&times=1", (Step("200"),)))
@@ -206,7 +207,9 @@ CLIENTS = (
     Client("go", "Go net/http", "an `http.Client` at its defaults; credentials with "
            "`SetBasicAuth`.", "`Do()` returns no error, whatever the status"),
     Client("chromium-page", "Chromium navigation", "a navigation (GET) or a form submission (POST), "
-           "driven by Playwright, which gives the password when the browser asks for one.",
+           "driven by Playwright, which gives the password when the browser asks for one. Not "
+           "shown: a navigation on a new connection that is closed, which Chromium may have "
+           "opened ahead of time and then retries, or not, by chance.",
            "none: the page shows what came"),
     Client("chromium-fetch", "Chromium fetch()", "`fetch()` from a page of the test server; "
            "cookies come from the browser's store.", "`response.ok` (200 to 299)"),

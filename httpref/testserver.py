@@ -13,6 +13,7 @@ that code needs, and with no content where none is allowed. Python 3.9+, standar
     /503?times=2              503 to the first 2 requests for this URL, then 200
     /401?auth=ana:secret      200 once the request carries these Basic credentials
     /200?delay=2              wait 2 seconds before answering
+    /200?close=1              close the connection after answering (a 408 always does)
     /200?interim=103          send an interim response (100, 102, 103) first
     /200?expect=417           answer 417 to a request with Expect: 100-continue
     /200?fault=close          close the connection before the status line
@@ -89,6 +90,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             content = b"stray content\n"
         if code == 101:
             headers["Connection"] = "Upgrade"
+        if code in (101, 408) or options.get("close"):
             self.close_connection = True
         self.answer(code, phrase, {"Content-Type": "text/plain", **headers}, content,
                     partial=fault in ("close-mid-body", "slow-body") and fault,

@@ -97,6 +97,10 @@ def test_redirects_retries_and_credentials(port):
     assert [get(port, "/500?times=2&n=1")[:12] for _ in range(3)] == [b"HTTP/1.1 500"] * 2 + [b"HTTP/1.1 200"]
     assert get(port, "/401?auth=ana:pw")[:12] == b"HTTP/1.1 401"
     assert get(port, "/401?auth=ana:pw", headers="Authorization: Basic YW5hOnB3\r\n")[:12] == b"HTTP/1.1 200"
+    kept = exchange(port, "GET /204 HTTP/1.1\r\nHost: t\r\n\r\n", timeout=0.5)
+    assert kept.startswith(b"HTTP/1.1 204") and b"Connection: close" not in kept  # kept alive
+    for closing in ("/204?close=1", "/408"):
+        assert b"Connection: close" in exchange(port, f"GET {closing} HTTP/1.1\r\nHost: t\r\n\r\n")
     partial = responses(get(port, "/206", headers="Range: bytes=5-7\r\n"))[0]
     assert partial[1]["Content-Range"] == "bytes 5-7/100" and partial[2] == b"567"
 
