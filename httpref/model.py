@@ -241,6 +241,14 @@ class Observations:
     versions: dict = field(default_factory=dict)  # client id -> version observed
     results: dict = field(default_factory=dict)  # (client id, scenario id) -> result record
 
+    @cached_property
+    def by_code(self) -> dict:
+        """code -> its results, in the record's order."""
+        found = {}
+        for row in self.results.values():
+            found.setdefault(row["code"], []).append(row)
+        return found
+
     def observed(self, client: str, scenario: str) -> dict | None:
         row = self.results.get((client, scenario))
         return row["observed"] if row else None

@@ -122,7 +122,6 @@ def make_environment(templates: Path, site: Site, assets: dict, markdown: Markdo
         client_table=partial(clients.table, site),
         client_groups=partial(clients.groups, site),
         client_scenarios=clients.for_code,
-        parse_spec=parse_spec,
         client_scenario=scenarios.SCENARIOS.get,
     )
     return env

@@ -23,13 +23,13 @@ class Expect:
 
 @dataclass(frozen=True)
 class Step:
-    """One request: the method, the test server path and options, header fields, content."""
+    """One request: the method, the test server path and options ({other} names the second
+    host, for a cross-host redirect), header fields, content."""
 
     path: str
     method: str = "GET"
     headers: tuple = ()
     body_size: int = 0
-    host: str = ""  # "other": the URL names the second host, as a cross-host redirect does
 
 
 @dataclass(frozen=True)

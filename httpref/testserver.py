@@ -42,7 +42,6 @@ import urllib.parse
 CODES = {}
 NO_CONTENT = (204, 205, 304)
 RESOURCE = b"0123456789" * 10  # what /200 and /206 serve: 100 bytes
-FAULTS = ("close", "close-mid-body", "slow-body", "never", "reset", "garbage", "stray-body")
 HELP = __doc__.split("\n\n", 1)[1]  # the usage and every option
 
 

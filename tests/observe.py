@@ -63,7 +63,7 @@ def jobs(client: str, servers: Servers) -> list:
         steps = [{"method": step.method, "headers": dict(step.headers), "body_size": step.body_size,
                   "url": servers.base + prefix + step.path.replace("{other}", servers.other + prefix)}
                  for step in scenario.steps]
-        found.append({"id": scenario.id, "follow": True, "auth": scenario.auth or None,
+        found.append({"id": scenario.id, "auth": scenario.auth or None,
                       "steps": steps})
     return found
 
@@ -277,9 +277,8 @@ def run_client(client: str, work: list) -> tuple:
     if client in ("fetch", "axios"):
         return run_driver(["node", str(DRIVERS / "node_clients.mjs")], client, work)
     if client == "go":
-        if not GO_BINARY.exists():
-            subprocess.run(["go", "build", "-o", str(GO_BINARY), "."], cwd=DRIVERS / "go_client",
-                           check=True, capture_output=True, env={**os.environ, "GOFLAGS": "-mod=mod"})
+        subprocess.run(["go", "build", "-o", str(GO_BINARY), "."], cwd=DRIVERS / "go_client",
+                       check=True, capture_output=True, env={**os.environ, "GOFLAGS": "-mod=mod"})
         return run_driver([str(GO_BINARY)], client, work)
     if client == "curl":
         return run_curl(work)

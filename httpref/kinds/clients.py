@@ -167,8 +167,8 @@ def table(site, scenarios_shown) -> list:
 
 def observed_for(site, codes) -> tuple:
     """What a page showing these codes' observations shows: the clients and their results."""
-    return (site.clients.clients, tuple(row for row in site.clients.results.values()
-                                        if row["code"] in codes))
+    return (site.clients.clients,
+            tuple(row for code in codes for row in site.clients.by_code.get(code, ())))
 
 
 def groups(site, scenario) -> list:
@@ -188,6 +188,6 @@ def for_code(code: int) -> list:
 
 
 def chunks(question) -> list:
-    """A question's scenarios in tables of at most `columns`, one per code where they share."""
+    """A question's scenarios in tables of at most `columns` side by side."""
     size = question.columns
     return [question.scenarios[start:start + size] for start in range(0, len(question.scenarios), size)]

@@ -47,14 +47,13 @@ function fetchError(err, signal) {
   return safeName(err?.name, 'Error');
 }
 
-async function fetchStep(step, follow, signal) {
+async function fetchStep(step, signal) {
   let response;
   try {
     response = await fetch(step.url, {
       method: step.method || 'GET',
       headers: step.headers || {},
       body: body(step.body_size || 0),
-      redirect: follow ? 'follow' : 'manual',
       signal,
     });
   } catch (err) {
@@ -82,7 +81,7 @@ async function runFetchJob(job) {
     // pool only after the body promise resolves, and without this yield the next step opens
     // a second connection instead of reusing the first.
     if (results.length) await new Promise(setImmediate);
-    results.push(await fetchStep(step, job.follow, signal));
+    results.push(await fetchStep(step, signal));
   }
   return results;
 }
@@ -97,7 +96,6 @@ function dataLength(data) {
 async function runAxiosJob(axios, job) {
   const signal = AbortSignal.timeout(JOB_TIMEOUT_MS);
   const config = { responseType: 'arraybuffer', timeout: JOB_TIMEOUT_MS, signal };
-  if (!job.follow) config.maxRedirects = 0;
   if (job.auth) {
     const text = String(job.auth);
     const at = text.indexOf(':');

@@ -31,7 +31,6 @@ type step struct {
 
 type job struct {
 	ID     string  `json:"id"`
-	Follow bool    `json:"follow"`
 	Auth   *string `json:"auth"`
 	Steps  []step  `json:"steps"`
 }
@@ -166,9 +165,6 @@ func runJob(j job) (out jobOutput) {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	defer transport.CloseIdleConnections()
 	client := &http.Client{Transport: transport}
-	if !j.Follow {
-		client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), jobTimeout)
 	defer cancel()
 	for _, s := range j.Steps {
