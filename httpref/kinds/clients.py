@@ -142,7 +142,7 @@ def describe(scenario, seen: dict) -> str:
         return f"{first}; next: {next_one}"
     if question == "range":
         return outcome(seen) + (f", {seen['length']} bytes" if seen.get("length") is not None else "")
-    if question == "status" and seen["ok"] is not None:
+    if question == "status" and seen["ok"] is not None and seen["status"] is not None:
         return f"{outcome(seen)}, {'success' if seen['ok'] else 'failure'}"
     return outcome(seen)
 

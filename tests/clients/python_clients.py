@@ -18,8 +18,8 @@ def error_name(error: BaseException) -> str:
     cause = error
     while cause.__cause__ or cause.__context__:
         cause = cause.__cause__ or cause.__context__
-    name = type(error).__name__
-    return name if cause is error else f"{name} ({type(cause).__name__})"
+    name, root = type(error).__name__, type(cause).__name__
+    return name if root == name else f"{name} ({root})"
 
 
 def run_requests(job):
