@@ -3,6 +3,9 @@ them, each a request to the test server (httpref/testserver.py) with what the sp
 
 tests/observe.py runs every scenario with every client and records what happened in
 content/observed/clients.json; the site shows that record, grouped by these questions.
+
+Then what the proxies page asks of every reverse proxy: the failures, each caused for real
+behind the proxy, which tests/observe_proxies.py records in content/observed/proxies.json.
 """
 from dataclasses import dataclass, field
 
@@ -214,3 +217,107 @@ CLIENTS = (
     Client("chromium-fetch", "Chromium fetch()", "`fetch()` from a page of the test server; "
            "cookies come from the browser's store.", "`response.ok` (200 to 299)"),
 )
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A proxy setting a failure's outcome depends on: ours (None: left at the default), the
+    default, and the failures it decides."""
+
+    name: str
+    ours: str | None
+    default: str
+    failures: tuple
+
+
+@dataclass(frozen=True)
+class Proxy:
+    id: str
+    name: str
+    command: str
+    package: str  # Debian's
+    config: str  # in tests/proxies/
+    settings: tuple
+
+    def settings_for(self, failure: str) -> dict:
+        """The settings that decide one failure: {name: value in force}."""
+        return {item.name: item.ours or item.default for item in self.settings if failure in item.failures}
+
+
+@dataclass(frozen=True)
+class ProxyFailure:
+    """A way a request through a proxy fails: how the test server (or the client) causes it."""
+
+    id: str
+    title: str
+    what: str  # one sentence: what happens, for the page
+    path: str  # on the test server; /refused/ goes to a port nothing listens on
+    method: str = "GET"
+    headers: tuple = ()
+    body_size: int = 0
+
+
+WAITING = ("upstream-timeout", "upstream-slow-body")
+LARGE_BODY = 2 * 1024 * 1024
+LARGE_FIELD = 16 * 1024
+
+PROXY_FAILURES = {failure.id: failure for failure in (
+    ProxyFailure("upstream-refused", "The application refuses the connection",
+                 "Nothing listens on the application's port, so the proxy's connection is refused.",
+                 "/refused/200"),
+    ProxyFailure("upstream-timeout", "The application never answers",
+                 "The application accepts the connection and the request, and never sends a status line.",
+                 "/200?fault=never"),
+    ProxyFailure("upstream-slow-body", "The application stalls mid-content",
+                 "The application sends its status line, header fields and part of the content, "
+                 "then nothing more.", "/200?fault=slow-body"),
+    ProxyFailure("upstream-reset", "The application resets the connection mid-content",
+                 "The application sends its status line, header fields and part of the content, "
+                 "then resets the connection (TCP RST).", "/200?fault=reset-mid-body"),
+    ProxyFailure("upstream-reset-early", "The application resets the connection before answering",
+                 "The application reads the request and resets the connection (TCP RST) without "
+                 "answering.", "/200?fault=reset"),
+    ProxyFailure("upstream-bad-response", "The application sends something that is not HTTP",
+                 "The application answers a line that is not a status line.", "/200?fault=garbage"),
+    ProxyFailure("upstream-closed-early", "The application closes without answering",
+                 "The application reads the request and closes the connection without a byte of "
+                 "response.", "/200?fault=close"),
+    ProxyFailure("body-too-large", "A large request body",
+                 "The client POSTs 2 MiB of content.", "/200", "POST", body_size=LARGE_BODY),
+    ProxyFailure("header-too-large", "A large header field",
+                 "The client sends a 16 KiB `Cookie` header field.", "/200",
+                 headers=("Cookie: big=" + "x" * LARGE_FIELD,)),
+    ProxyFailure("uri-too-long", "A long URL", "The client asks for a 16 KiB URL.",
+                 "/200?long=" + "x" * LARGE_FIELD),
+    ProxyFailure("client-closed-early", "The client gives up first",
+                 "The application takes 1.5 seconds to answer; the client closes the connection "
+                 "after half a second.", "/200?delay=1.5"),
+    ProxyFailure("upstream-5xx", "The application answers 503",
+                 "The application answers 503 Service Unavailable with its own content.", "/503"),
+)}
+
+SIZES = ("body-too-large", "header-too-large", "uri-too-long")
+PROXIES = {proxy.id: proxy for proxy in (
+    Proxy("nginx", "nginx", "nginx", "nginx", "nginx.conf", (
+        Setting("proxy_read_timeout", "2s", "60s", WAITING),
+        Setting("client_max_body_size", None, "1m", ("body-too-large",)),
+        Setting("large_client_header_buffers", None, "4 8k", ("header-too-large", "uri-too-long")))),
+    Proxy("apache", "Apache httpd (mod_proxy)", "apache2", "apache2", "apache.conf", (
+        Setting("ProxyTimeout", "2", "Timeout, 60", WAITING),
+        Setting("LimitRequestBody", None, "1073741824", ("body-too-large",)),
+        Setting("LimitRequestFieldSize", None, "8190", ("header-too-large",)),
+        Setting("LimitRequestLine", None, "8190", ("uri-too-long",)))),
+    Proxy("haproxy", "HAProxy", "haproxy", "haproxy", "haproxy.cfg", (
+        Setting("timeout server", "2s", "none (waits for ever)", WAITING),
+        Setting("timeout client", "10s", "none (waits for ever)", ("client-closed-early",)),
+        Setting("tune.bufsize", None, "16384", ("header-too-large", "uri-too-long")))),
+    Proxy("caddy", "Caddy", "caddy", "caddy", "Caddyfile", (
+        Setting("response_header_timeout", "2s", "none (waits for ever)", ("upstream-timeout",)),
+        Setting("read_timeout", "2s", "none (waits for ever)", WAITING),
+        Setting("max_header_size", None, "1 MB (Go's)", ("header-too-large", "uri-too-long")))),
+    Proxy("varnish", "Varnish", "varnishd", "varnish", "varnish.vcl", (
+        Setting("first_byte_timeout", "2s", "60s", ("upstream-timeout",)),
+        Setting("between_bytes_timeout", "2s", "60s", ("upstream-slow-body",)),
+        Setting("http_req_hdr_len", None, "8k", ("header-too-large",)),
+        Setting("http_req_size", None, "32k", ("header-too-large", "uri-too-long")))),
+)}

@@ -19,6 +19,7 @@ that code needs, and with no content where none is allowed. Python 3.9+, standar
     /200?fault=close          close the connection before the status line
           fault=close-mid-body  the header section, part of the content, then close
           fault=slow-body       the header section, part of the content, then silence
+          fault=reset-mid-body  the header section, part of the content, a pause, a reset
           fault=never           accept the request and never answer
           fault=reset           reset the connection (TCP RST) instead of answering
           fault=garbage         a line that is not HTTP instead of a status line
@@ -92,7 +93,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if code in (101, 408) or options.get("close"):
             self.close_connection = True
         self.answer(code, phrase, {"Content-Type": "text/plain", **headers}, content,
-                    partial=fault in ("close-mid-body", "slow-body") and fault,
+                    partial=fault in ("close-mid-body", "slow-body", "reset-mid-body") and fault,
                     framed=fault != "stray-body" and code not in (101, 204, 304))
 
     def value(self, name: str, value: str, code: int, options: dict) -> str:
@@ -151,6 +152,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             if partial == "slow-body":
                 self.server.stopping.wait(300)
+            elif partial == "reset-mid-body":
+                self.server.stopping.wait(0.5)  # long enough for a proxy to pass the start on
+                self.reset()
 
     def fail(self, fault: str):
         self.close_connection = True
@@ -158,10 +162,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if fault == "never":
             self.server.stopping.wait(300)
         elif fault == "reset":
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.connection.close()  # now, before the server's own close sends a FIN
+            self.reset()
         elif fault == "garbage":
             self.wfile.write(b"this is not HTTP\r\n\r\n")
+
+    def reset(self):
+        """Close with a TCP RST: now, before the server's own close sends a FIN."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
 
     def handle_expect_100(self):
         if "expect=417" in self.path.partition("?")[2]:

@@ -131,5 +131,11 @@ def test_faults(port):
     assert time.monotonic() - started >= 0.5
     stalled = get(port, "/200?fault=slow-body", timeout=0.5)
     assert b"Content-Length: 1000" in stalled and stalled.endswith(b"0123456789")
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"GET /200?fault=reset-mid-body HTTP/1.1\r\nHost: t\r\n\r\n")
+        time.sleep(0.2)  # the reset has come: what arrived before it is read, then the reset
+        assert b"Content-Length: 1000" in sock.recv(65536)
+        with pytest.raises(ConnectionResetError):
+            sock.recv(65536)
     stray = get(port, "/204?fault=stray-body")
     assert stray.endswith(b"\r\n\r\nstray content\n") and b"Content-Length" not in stray
