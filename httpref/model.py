@@ -255,6 +255,48 @@ class Observations:
 
 
 @dataclass(frozen=True)
+class ProxyAnswer:
+    """What one proxy or platform does in one failure: observed (tests/observe_proxies.py) or
+    documented (content/platforms/ID.yaml, with its source)."""
+
+    who: str  # scenarios.Proxy id, or a platform's id
+    name: str
+    version: str  # observed: the version run; documented: empty
+    failure: str  # a scenarios.PROXY_FAILURES id
+    client_status: int | None  # None: the client got no response
+    logged_status: int | None = None
+    page: str | None = None  # the heading of the proxy's own error page
+    log: tuple = ()  # error log lines, without times, addresses and paths
+    seconds: float | None = None
+    complete: bool | None = None  # did the content come whole
+    client_error: str | None = None  # what the client got instead of a status
+    settings: dict = field(default_factory=dict)
+    date: str = ""
+    says: str = ""  # documented: what the documentation says, in our words
+    source: dict | None = None  # documented: {title, url, date}
+    message: str | None = None  # documented: the id of the message it shows or logs
+    logged: str = ""  # documented: what its logs record
+    disagree: str = ""  # documented: where its sources disagree
+
+    @property
+    def observed(self) -> bool:
+        return self.source is None
+
+
+@dataclass(frozen=True)
+class Platform:
+    """A CDN, load balancer or platform we cannot run (content/platforms/ID.yaml)."""
+
+    id: str
+    name: str
+    kind: str
+    settings: str
+    sources: tuple
+    answers: tuple  # ProxyAnswer, documented
+    source_file: str
+
+
+@dataclass(frozen=True)
 class Answer:
     """One answer of a guide question: it leads to another question or to a code."""
 
@@ -331,12 +373,19 @@ class Site:
     failures: tuple = ()
     messages: tuple = ()
     clients: Observations = field(default_factory=Observations)
+    proxies: tuple = ()  # ProxyAnswer, observed, in the order of scenarios.PROXIES and failures
+    platforms: tuple = ()  # Platform, by file name
     links: tuple = ()  # (source path, code, line, field) of every [[NNN]] and related code
     origins: dict = field(default_factory=dict)  # rendered text -> [(path, line, field)]
 
     @cached_property
     def by_code(self) -> dict:
         return {entry.code: entry for entry in self.codes}
+
+    @cached_property
+    def proxy_answers(self) -> tuple:
+        """Every answer, observed first, then documented."""
+        return self.proxies + tuple(answer for platform in self.platforms for answer in platform.answers)
 
     @cached_property
     def by_meaning(self) -> dict:

@@ -17,7 +17,7 @@ from . import facts, routes, scenarios, schema
 from .model import ContentError, Problem, Site, StatusCode
 from .text import is_editor_file, parse_spec
 from .schema import CLASS_KEYS
-from .kinds import KINDS, clients
+from .kinds import KINDS, clients, proxies
 from .kinds.messages import PLACEHOLDER
 from .markup import Markdown, highlight_code
 from .memo import Memo
@@ -123,6 +123,12 @@ def make_environment(templates: Path, site: Site, assets: dict, markdown: Markdo
         client_groups=partial(clients.groups, site),
         client_scenarios=clients.for_code,
         client_scenario=scenarios.SCENARIOS.get,
+        proxies_url=routes.PROXIES,
+        proxy_url=routes.proxy_url,
+        api_proxies_url=routes.API_PROXIES,
+        proxies_by_failure=partial(proxies.by_failure, site),
+        proxy_sends=partial(proxies.sends, site),
+        proxy_compared=partial(proxies.compared, site),
     )
     return env
 

@@ -12,6 +12,8 @@ MESSAGES = "/messages/"
 API_MESSAGES = "/api/messages.json"
 CLIENTS = "/clients/"
 API_CLIENTS = "/api/clients.json"
+PROXIES = "/proxies/"
+API_PROXIES = "/api/proxies.json"
 TEST_SERVER = "/testserver.py"  # the test server people download, answering every code
 LOOKUP = "/api/lookup.json"  # what the look-up box and the home filter search, fetched on use
 
@@ -26,6 +28,11 @@ def class_url(key: str) -> str:
 
 def compare_url(slug: str) -> str:
     return f"{COMPARE}{slug}/"
+
+
+def proxy_url(failure: str) -> str:
+    """The page of one failure behind a proxy: what each proxy and platform answers."""
+    return f"{PROXIES}{failure}/"
 
 
 def guide_url(step: str = "") -> str:

@@ -238,8 +238,8 @@ def error_lines(proxy, text: str, access: str) -> list:
     found = []
     for line in text.splitlines():
         if proxy.id == "nginx":
-            match = re.match(r"\S+ \S+ (\[\w+\]) \d+#\d+: (?:\*\d+ )?(.*?)(?:, client: .*)?$", line)
-            line = match and f"{match.group(1)} {match.group(2)}"
+            match = re.match(r"\S+ \S+ \[\w+\] \d+#\d+: (?:\*\d+ )?(.*?)(?:, client: .*)?$", line)
+            line = match and match.group(1)
         elif proxy.id == "apache":
             line = re.sub(r"^\[[^\]]*\] |\[pid [^\]]*\] |\[client [^\]]*\] ", "", line)
         elif proxy.id == "haproxy":

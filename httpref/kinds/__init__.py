@@ -3,6 +3,7 @@
 may also offer `new_file(root, name)` (the `new` command's scaffold), `notes(site)` (what
 `check` reports that is not a mistake) and `lookup(site)` (what the look-up box finds: records
 of `kind`, `label`, `detail`, `path` and the other `words` it is found by)."""
-from . import classes, clients, codes, compare, failures, guide, messages, pages
+from . import classes, clients, codes, compare, failures, guide, messages, pages, platforms, proxies
 
-KINDS = (codes, classes, pages, compare, guide, failures, messages, clients)
+# proxies before messages (its log lines become messages), platforms after (cells name messages)
+KINDS = (codes, classes, pages, compare, guide, failures, proxies, messages, platforms, clients)

@@ -9,7 +9,7 @@ from ..model import StatusCode
 from ..text import CODE_REF, parse_spec
 from ..reader import FileReader, suggest
 from ..registry import load_registry, registry_spec, spec_matches
-from . import clients
+from . import clients, proxies
 from .base import Job, load_once, source_files
 from .body import read_body
 
@@ -48,7 +48,7 @@ def outputs(site, out):
                  entry.code in facts.REDIRECTS and out.linked(*facts.REDIRECTS),
                  tuple(item.name for item in site.comparisons_with(entry.code)),
                  site.guide_ways_to(entry.code), site.messages_meaning(entry.code),
-                 clients.observed_for(site, (entry.code,)))
+                 clients.observed_for(site, (entry.code,)), proxies.sends_for(site, (entry.code,)))
         out.page(entry.url, "code.html", shows, entry=entry, previous=previous, next=following,
                  json_ld=lambda entry=entry: out.json_ld(code_json_ld(site, entry, out)))
 

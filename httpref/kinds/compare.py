@@ -6,7 +6,7 @@ from pathlib import Path
 from .. import routes, schema
 from ..model import Comparison
 from ..reader import FileReader
-from . import clients, codes
+from . import clients, codes, proxies
 from .base import Job, load_once, source_files
 from .body import read_body
 
@@ -82,7 +82,8 @@ def outputs(site, out):
         entries = [site.by_code[code] for code in item.codes]
         trail = [("HTTP status codes", routes.HOME), index, (item.name, item.url)]
         out.page(item.url, "compare.html", (item, tuple(entries), out.linked(item.source),
-                                            clients.observed_for(site, item.codes)),
+                                            clients.observed_for(site, item.codes),
+                                            proxies.sends_for(site, item.codes)),
                  item=item, entries=entries, json_ld=lambda item=item, trail=trail: out.json_ld(
                      {"@context": "https://schema.org",
                       "@graph": [out.breadcrumbs(trail), out.faq(item.faq)]}))

@@ -11,7 +11,7 @@ import yaml
 from .. import routes, schema
 from ..model import Message, Problem
 from ..reader import FileReader, suggest
-from . import codes
+from . import codes, proxies
 from .failures import FOLDER as FAILURES
 from .base import Job, load_once, source_files
 
@@ -38,7 +38,9 @@ def load(job: Job) -> tuple:
                        (have, failures)) for path in source_files(job.root / FOLDER)]
     placed = [item for items in found if items for item in items]
     check_unique(job, placed)
-    return tuple(message for message, _ in placed)
+    written = tuple(message for message, _ in placed)
+    return written + proxies.observed_messages(job.loaded.get("proxies", ()), written, fold,
+                                                job.registry)
 
 
 def present_failures(job: Job) -> frozenset:
