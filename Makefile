@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 NODE_TOOLS := tests/node/node_modules/.package-lock.json
 
-.PHONY: serve build check test mutants browser clients observe screenshots bench loc clean
+.PHONY: serve build check test mutants browser clients proxies observe screenshots bench loc clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,11 +31,15 @@ $(NODE_TOOLS): tests/node/package-lock.json
 clients: $(STAMP)
 	$(PY) -m tests.observe --install
 
-test: $(STAMP) browser clients $(NODE_TOOLS)
+proxies: $(STAMP)
+	$(PY) -m tests.observe_proxies --install
+
+test: $(STAMP) browser clients proxies $(NODE_TOOLS)
 	$(PY) -m pytest
 
-observe: $(STAMP) browser clients $(NODE_TOOLS)
+observe: $(STAMP) browser clients proxies $(NODE_TOOLS)
 	$(PY) -m tests.observe --write
+	$(PY) -m tests.observe_proxies --write
 
 mutants: $(STAMP) browser $(NODE_TOOLS)
 	$(PY) -m tests.mutants

@@ -243,8 +243,10 @@ def error_lines(proxy, text: str, access: str) -> list:
         elif proxy.id == "apache":
             line = re.sub(r"^\[[^\]]*\] |\[pid [^\]]*\] |\[client [^\]]*\] ", "", line)
         elif proxy.id == "haproxy":
-            match = re.search(r" (-?\d+) \S+ \S+ \S+ (\S{4}) ", access or "")
-            line = match and line == access and f"termination state {match.group(2)}"
+            # the status, bytes, two captured cookies and the termination state (who ended
+            # the session, and when: sH--, a server timeout waiting for the response header)
+            match = re.search(r" (-?\d+) \d+ (\S+ \S+ \S{4}) ", access or "")
+            line = match and line == access and f"{match.group(1)} {{number}} {match.group(2)}"
         elif proxy.id == "caddy":
             record = json.loads(line) if line.startswith("{") else {}
             line = record.get("level") in ("error", "warn") and \

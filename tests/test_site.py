@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from httpref import scenarios
+
 from httpref.content import load_site
 from tests.conftest import REPO, build, parse_page
 
@@ -72,9 +74,9 @@ def test_every_internal_link_and_anchor_resolves(built_site):
                 broken.append(f"{here} -> {link} (no such anchor)")
     assert broken == []
     # + classes, home, 404, comparisons and their index, the guide, failures, the messages and
-    # the clients
+    # the clients, and the proxies with a page per failure
     assert len(ids) == len(SITE.codes) + 5 + len(SITE.pages) + 2 + len(SITE.comparisons) + 1 + 1 \
-        + len(SITE.failures) + 1 + 1
+        + len(SITE.failures) + 1 + 1 + 1 + len(scenarios.PROXY_FAILURES)
 
 
 def test_sitemap_lists_every_page_and_only_real_ones(built_site):
