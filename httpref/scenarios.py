@@ -302,7 +302,7 @@ PROXIES = {proxy.id: proxy for proxy in (
         Setting("proxy_read_timeout", "2s", "60s", WAITING),
         Setting("client_max_body_size", None, "1m", ("body-too-large",)),
         Setting("large_client_header_buffers", None, "4 8k", ("header-too-large", "uri-too-long")))),
-    Proxy("apache", "Apache httpd (mod_proxy)", "apache2", "apache2", "apache.conf", (
+    Proxy("apache", "Apache httpd", "apache2", "apache2", "apache.conf", (
         Setting("ProxyTimeout", "2", "Timeout, 60", WAITING),
         Setting("LimitRequestBody", None, "1073741824", ("body-too-large",)),
         Setting("LimitRequestFieldSize", None, "8190", ("header-too-large",)),
@@ -315,7 +315,7 @@ PROXIES = {proxy.id: proxy for proxy in (
         Setting("response_header_timeout", "2s", "none (waits for ever)", ("upstream-timeout",)),
         Setting("read_timeout", "2s", "none (waits for ever)", WAITING),
         Setting("max_header_size", None, "1 MB (Go's)", ("header-too-large", "uri-too-long")))),
-    Proxy("varnish", "Varnish", "varnishd", "varnish", "varnish.vcl", (
+    Proxy("varnish", "Varnish Cache", "varnishd", "varnish", "varnish.vcl", (
         Setting("first_byte_timeout", "2s", "60s", ("upstream-timeout",)),
         Setting("between_bytes_timeout", "2s", "60s", ("upstream-slow-body",)),
         Setting("http_req_hdr_len", None, "8k", ("header-too-large",)),

@@ -241,7 +241,8 @@ def error_lines(proxy, text: str, access: str) -> list:
             match = re.match(r"\S+ \S+ \[\w+\] \d+#\d+: (?:\*\d+ )?(.*?)(?:, client: .*)?$", line)
             line = match and match.group(1)
         elif proxy.id == "apache":
-            line = re.sub(r"^\[[^\]]*\] |\[pid [^\]]*\] |\[client [^\]]*\] ", "", line)
+            # without the time, the module and level, the process and the client
+            line = re.sub(r"^\[[^\]]*\] \[[\w:]+\] |\[pid [^\]]*\] |\[client [^\]]*\] ", "", line)
         elif proxy.id == "haproxy":
             # the status, bytes, two captured cookies and the termination state (who ended
             # the session, and when: sH--, a server timeout waiting for the response header)
@@ -251,11 +252,10 @@ def error_lines(proxy, text: str, access: str) -> list:
             record = json.loads(line) if line.startswith("{") else {}
             line = record.get("level") in ("error", "warn") and \
                 record.get("logger") != "http.log.access" and \
-                f"{record.get('logger', '')}: {record['msg']}" + \
-                (f": {record['error']}" if "error" in record else "")
+                record["msg"] + (f": {record['error']}" if "error" in record else "")
         elif proxy.id == "varnish":
             match = re.search(r"FetchError\s+\S\s+(.*)$", line)
-            line = match and f"FetchError {match.group(1).strip()}"
+            line = match and "FetchError " + re.sub(r"^backend \w+:", "backend {id}:", match.group(1).strip())
         if line:
             found.append(PATH.sub("{path}", ADDRESS.sub("{host}", line)))
     return found

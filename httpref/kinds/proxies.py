@@ -147,7 +147,8 @@ def compared(site, codes) -> list:
 def observed_messages(answers: tuple, written: tuple, fold, registry: dict) -> tuple:
     """The error log lines and distinctive page headings (not just the registered phrase)
     the proxies produced when the failure was the proxy's to report, as messages, where no
-    message written by hand has the text already (its placeholders match anything)."""
+    message written by hand has the text already (its placeholders match anything); a text
+    too short to find (Caddy's `EOF`) is left to the failure's page."""
     taken = [re.compile(PLACEHOLDER.sub(".+", re.escape(fold(text)).replace(r"\{", "{").replace(r"\}", "}")))
              for message in written for text in (message.text, *message.also)]
     found = {}
@@ -158,26 +159,24 @@ def observed_messages(answers: tuple, written: tuple, fold, registry: dict) -> t
             continue
         failure = scenarios.PROXY_FAILURES[answer.failure]
         plain = f"{status} {registry[status].name}" if status in registry else None
-        texts = [(answer.page, "server", "its own error page")] \
+        texts = [(answer.page, "server", "page")] \
             if answer.page and fold(answer.page) != fold(plain or "") else []
-        texts += [(line, "log", "its error log") for line in answer.log]
+        texts += [(line, "log", "log") for line in answer.log[:1]]  # the cause; others follow it
         for text, where, place in texts:
-            if any(pattern.search(fold(text)) for pattern in taken) or (answer.who, text) in found:
+            if len(text) < 8 or any(pattern.search(fold(text)) for pattern in taken) \
+                    or (answer.who, text) in found \
+                    or any(fold(text) in fold(message.text) for message in written):
                 continue
             found[(answer.who, text)] = Message(
-                f"{answer.who}-observed-{slug(text)}", text, (), status,
-                f"{answer.name} {answer.version} showed this in {place} when {lower(failure.title)}, "
-                f"and {'the access log says' if closed else 'the client got'} {status}. Observed by "
-                f"this site's tests on {answer.date}: [Which code will my proxy send?]"
-                f"({routes.proxy_url(answer.failure)}).",
+                f"{answer.who}-{answer.failure}-{place}", text, (), status,
+                f"Observed in {answer.name} {answer.version}’s {'own error page' if where == 'server' else 'log'} "
+                f"when {lower(failure.title)}"
+                + (f"; the access log says {status}" if closed else "")
+                + f": [what each proxy does]({routes.proxy_url(answer.failure)}).",
                 where, answer.name, f"{answer.name} {answer.version}, observed", DATA,
                 ({"title": "Observed by tests/observe_proxies.py", "url": routes.API_PROXIES,
                   "date": answer.date},))
     return tuple(found.values())
-
-
-def slug(text: str) -> str:
-    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))[:48].strip("-")
 
 
 def lower(title: str) -> str:
