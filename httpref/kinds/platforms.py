@@ -23,6 +23,7 @@ FIELDS = (
                  "\n  - title: TODO\n    url: TODO\n    date: TODO", min_items=1),
 )
 CELL = {"says": schema.TEXT, "message?": schema.PLAIN, "logged?": schema.PLAIN, "disagree?": schema.TEXT}
+MID_CONTENT = ("upstream-slow-body", "upstream-reset")  # the application's status has gone out
 GIVEN_APART = ("failures", "status", "source", "logged_status")  # read here, not by the reader's field checks
 
 
@@ -88,8 +89,9 @@ def read_cells(reader: FileReader, node, values: dict, meanings: dict, platform:
             continue
         if logged is None and key.value == "client-closed-early" and cell["message"]:
             logged = meanings[cell["message"]]  # the message is the log line
+        cut = key.value in MID_CONTENT and status is not None and status < 300  # the app's status, then the end
         answers.append(ProxyAnswer(
-            platform, values.get("name", ""), "", key.value, status, logged,
+            platform, values.get("name", ""), "", key.value, status, logged, complete=False if cut else None,
             says=cell["says"], source=values["sources"][source - 1], message=cell["message"] or None,
             logged=cell["logged"] or "", disagree=cell["disagree"] or ""))
     return tuple(answers)

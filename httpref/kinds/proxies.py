@@ -169,10 +169,9 @@ def observed_messages(answers: tuple, written: tuple, fold, registry: dict) -> t
                 continue
             found[(answer.who, text)] = Message(
                 f"{answer.who}-{answer.failure}-{place}", text, (), status,
-                f"Observed in {answer.name} {answer.version}’s {'own error page' if where == 'server' else 'log'} "
-                f"when {lower(failure.title)}"
-                + (f"; the access log says {status}" if closed else "")
-                + f": [what each proxy does]({routes.proxy_url(answer.failure)}).",
+                f"Seen in {answer.name} {answer.version}’s {'own error page' if where == 'server' else 'log'} "
+                f"when {lower(failure.title)}" + (f"; the access log says {status}" if closed else "")
+                + f": [all proxies]({routes.proxy_url(answer.failure)}).",
                 where, answer.name, f"{answer.name} {answer.version}, observed", DATA,
                 ({"title": "Observed by tests/observe_proxies.py", "url": routes.API_PROXIES,
                   "date": answer.date},))
@@ -181,3 +180,10 @@ def observed_messages(answers: tuple, written: tuple, fold, registry: dict) -> t
 
 def lower(title: str) -> str:
     return title[0].lower() + title[1:]
+
+
+def lookup(site) -> list:
+    """Every failure's page, found by its title and id."""
+    return [{"kind": "proxy", "label": failure.title, "detail": "which code each proxy sends",
+             "path": routes.proxy_url(failure.id), "words": failure.id.replace("-", " ") + " proxy"}
+            for failure in scenarios.PROXY_FAILURES.values()] if site.proxy_answers else []
