@@ -278,6 +278,11 @@ REAL_EDITS = {
     "what a client was observed doing": [("content/observed/clients.json",
                                           '"scenario": "redirect-307-post", "code": 307, "observed": {"status": 307',
                                           '"scenario": "redirect-307-post", "code": 307, "observed": {"status": 308')],
+    "what a proxy was observed sending": [("content/observed/proxies.json",
+                                           '"failure": "upstream-timeout", "client_status": 504',
+                                           '"failure": "upstream-timeout", "client_status": 502')],
+    "a platform's documented cell": [("content/platforms/cloudflare.yaml", "status: 413", "status: 400")],
+    "a message a platform's cell names": [("content/messages/cloudflare.yaml", "means: 524", "means: 522")],
 }
 
 

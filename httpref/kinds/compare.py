@@ -83,7 +83,7 @@ def outputs(site, out):
         trail = [("HTTP status codes", routes.HOME), index, (item.name, item.url)]
         out.page(item.url, "compare.html", (item, tuple(entries), out.linked(item.source),
                                             clients.observed_for(site, item.codes),
-                                            proxies.sends_for(site, item.codes)),
+                                            tuple(proxies.compared(site, item.codes))),
                  item=item, entries=entries, json_ld=lambda item=item, trail=trail: out.json_ld(
                      {"@context": "https://schema.org",
                       "@graph": [out.breadcrumbs(trail), out.faq(item.faq)]}))
