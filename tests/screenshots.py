@@ -17,7 +17,8 @@ PAGES = {"home": "/", "code-202": "/202/", "vendor-522": "/522/",
          "compare-index": "/compare/", "guide": "/choose/", "guide-step": "/choose/#q-access",
          "code-503": "/503/", "messages": "/messages/",
          "failure": "/messages/err-connection-refused/", "not-found-299": "/299/",
-         "clients": "/clients/", "code-307-clients": "/307/#clients"}
+         "clients": "/clients/", "code-307-clients": "/307/#clients", "proxies": "/proxies/",
+         "proxy-failure": "/proxies/upstream-timeout/", "code-502-who-sends": "/502/#who-sends"}
 WIDTHS = {"phone": 390, "desktop": 1280}
 
 

@@ -79,8 +79,9 @@ def test_code_pages_say_who_sends_them_and_when(built_site):
 def test_the_502_or_504_comparison_says_which_proxy_sends_which(built_site):
     text = section(page(built_site, "compare", "502-vs-504"), "proxies")
     timeout = re.search(r"The application never answers: (.*?)\.(?: The|$)", text).group(1)
-    assert "502 — Apache httpd" in timeout and "504 — nginx, HAProxy, Caddy" in timeout \
-        and "503 — Varnish Cache" in timeout and "524 — Cloudflare (documented)" in timeout, timeout
+    assert "502 — Apache httpd 2.4.71 and, documented," in timeout and "504 — nginx 1.22.1, " \
+        "HAProxy 2.6.12-1+deb12u4, Caddy 2.6.2 and, documented," in timeout and "503 — Varnish " \
+        "Cache 7.1.1 and, documented, Heroku" in timeout and "524 — documented, Cloudflare" in timeout, timeout
 
 
 def test_the_proxies_log_lines_and_pages_are_messages_once(built_site):
