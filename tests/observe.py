@@ -344,8 +344,13 @@ def dump(data: dict) -> str:
 
 def install():
     """curl, Wget and Go from Debian's packages, when run as root."""
-    missing = [package for command, package in (("curl", "curl"), ("wget", "wget"), ("go", "golang-go"))
-               if not shutil.which(command)]
+    apt_install([package for command, package in (("curl", "curl"), ("wget", "wget"), ("go", "golang-go"))
+                 if not shutil.which(command)])
+
+
+def apt_install(missing: list):
+    """Debian packages, when run as root, without starting a service they bring (policy-rc.d
+    says no while they install); otherwise, or when apt fails, say what will be skipped."""
     if not missing:
         return
     if not (shutil.which("apt-get") and os.geteuid() == 0):
@@ -353,8 +358,19 @@ def install():
               "their observations are skipped")
         return
     subprocess.run(["apt-get", "update", "-qq"], check=False)
-    if subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=False).returncode:
-        print(f"apt-get could not install {', '.join(missing)}; their observations are skipped")
+    policy = Path("/usr/sbin/policy-rc.d")
+    kept = policy.read_bytes() if policy.exists() else None
+    policy.write_text("#!/bin/sh\nexit 101\n")
+    policy.chmod(0o755)
+    try:
+        if subprocess.run(["apt-get", "install", "-y", "-qq", *missing],
+                          check=False, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}).returncode:
+            print(f"apt-get could not install {', '.join(missing)}; their observations are skipped")
+    finally:
+        if kept is None:
+            policy.unlink()
+        else:
+            policy.write_bytes(kept)
 
 
 def main(argv=None) -> int:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from httpref import scenarios
 from httpref.kinds.proxies import DATA
-from tests.observe import Servers
+from tests.observe import Servers, apt_install
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIGS = REPO / "tests" / "proxies"
@@ -348,28 +348,7 @@ def dump(data: dict) -> str:
 
 def install():
     """nginx, Apache, HAProxy, Caddy and Varnish from Debian's packages, when run as root."""
-    missing = [proxy.package for proxy in scenarios.PROXIES.values() if shutil.which(proxy.command) is None]
-    if not missing:
-        return
-    if not (shutil.which("apt-get") and os.geteuid() == 0):
-        print(f"not installed: {', '.join(missing)} (as root on Debian, make test installs them); "
-              "their observations are skipped")
-        return
-    subprocess.run(["apt-get", "update", "-qq"], check=False)
-    # The packages' own services are not started: policy-rc.d says no while they install.
-    policy = Path("/usr/sbin/policy-rc.d")
-    kept = policy.read_bytes() if policy.exists() else None
-    policy.write_text("#!/bin/sh\nexit 101\n")
-    policy.chmod(0o755)
-    try:
-        if subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing],
-                          check=False, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}).returncode:
-            print(f"apt-get could not install {', '.join(missing)}; their observations are skipped")
-    finally:
-        if kept is None:
-            policy.unlink()
-        else:
-            policy.write_bytes(kept)
+    apt_install([proxy.package for proxy in scenarios.PROXIES.values() if shutil.which(proxy.command) is None])
 
 
 def main(argv=None) -> int:
