@@ -159,16 +159,16 @@ def observed_messages(answers: tuple, written: tuple, fold, registry: dict) -> t
             continue
         failure = scenarios.PROXY_FAILURES[answer.failure]
         plain = f"{status} {registry[status].name}" if status in registry else None
-        texts = [(answer.page, "server", "page")] \
+        texts = [(answer.page, "server")] \
             if answer.page and fold(answer.page) != fold(plain or "") else []
-        texts += [(line, "log", "log") for line in answer.log[:1]]  # the cause; others follow it
-        for text, where, place in texts:
+        texts += [(line, "log") for line in answer.log[:1]]  # the cause; others follow it
+        for text, where in texts:
             if len(text) < 8 or any(pattern.search(fold(text)) for pattern in taken) \
                     or (answer.who, text) in found \
                     or any(fold(text) in fold(message.text) for message in written):
                 continue
             found[(answer.who, text)] = Message(
-                f"{answer.who}-{answer.failure}-{place}", text, (), status,
+                f"{answer.who}-{answer.failure}" + ("-page" if where == "server" else ""), text, (), status,
                 f"Seen in {answer.name} {answer.version}’s {'own error page' if where == 'server' else 'log'} "
                 f"when {lower(failure.title)}" + (f"; the access log says {status}" if closed else "")
                 + f": [all proxies]({routes.proxy_url(answer.failure)}).",
