@@ -312,7 +312,6 @@ PROXIES = {proxy.id: proxy for proxy in (
         Setting("timeout client", "10s", "none (waits for ever)", ("client-closed-early",)),
         Setting("tune.bufsize", None, "16384", ("header-too-large", "uri-too-long")))),
     Proxy("caddy", "Caddy", "caddy", "caddy", "Caddyfile", (
-        Setting("response_header_timeout", "2s", "none (waits for ever)", ("upstream-timeout",)),
         Setting("read_timeout", "2s", "none (waits for ever)", WAITING),
         Setting("max_header_size", None, "1 MB (Go's)", ("header-too-large", "uri-too-long")))),
     Proxy("varnish", "Varnish Cache", "varnishd", "varnish", "varnish.vcl", (
