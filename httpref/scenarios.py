@@ -313,7 +313,7 @@ PROXIES = {proxy.id: proxy for proxy in (
         Setting("tune.bufsize", None, "16384", ("header-too-large", "uri-too-long")))),
     Proxy("caddy", "Caddy", "caddy", "caddy", "Caddyfile", (
         Setting("read_timeout", "2s", "none (waits for ever)", WAITING),
-        Setting("max_header_size", None, "1 MB (Go's)", ("header-too-large", "uri-too-long")))),
+        Setting("max_header_size", None, "1 MB (Go's net/http)", ("header-too-large", "uri-too-long")))),
     Proxy("varnish", "Varnish Cache", "varnishd", "varnish", "varnish.vcl", (
         Setting("first_byte_timeout", "2s", "60s", ("upstream-timeout",)),
         Setting("between_bytes_timeout", "2s", "60s", ("upstream-slow-body",)),
