@@ -238,6 +238,7 @@ class Proxy:
     package: str  # Debian's
     config: str  # in tests/proxies/
     settings: tuple
+    tls: bool = True  # it can listen with TLS (open-source Varnish cannot)
 
     def settings_for(self, failure: str) -> dict:
         """The settings that decide one failure: {name: value in force}."""
@@ -255,6 +256,8 @@ class ProxyFailure:
     method: str = "GET"
     headers: tuple = ()
     body_size: int = 0
+    unfinished: bool = False  # the client never ends the header section
+    tls_port: bool = False  # sent, as plain HTTP, to the proxy's TLS port
 
 
 WAITING = ("upstream-timeout", "upstream-slow-body")
@@ -289,10 +292,16 @@ PROXY_FAILURES = {failure.id: failure for failure in (
                  headers=("Cookie: big=" + "x" * LARGE_FIELD,)),
     ProxyFailure("uri-too-long", "A long URL", "The client asks for a 16 KiB URL.",
                  "/200?long=" + "x" * LARGE_FIELD),
+    ProxyFailure("client-slow-request", "The client never finishes its request",
+                 "The client sends the request line and one header field, then nothing more.",
+                 "/200", unfinished=True),
+    ProxyFailure("plain-http-to-https", "Plain HTTP to the HTTPS port",
+                 "The client sends a plain HTTP request to the port where the proxy expects TLS.",
+                 "/200", tls_port=True),
     ProxyFailure("client-closed-early", "The client gives up first",
                  "The application takes 1.5 seconds to answer; the client closes the connection "
                  "after half a second.", "/200?delay=1.5"),
-    ProxyFailure("upstream-5xx", "The application answers 503",
+    ProxyFailure("upstream-5xx", "The application sends its own 5xx",
                  "The application answers 503 Service Unavailable with its own content.", "/503"),
 )}
 
@@ -300,23 +309,28 @@ SIZES = ("body-too-large", "header-too-large", "uri-too-long")
 PROXIES = {proxy.id: proxy for proxy in (
     Proxy("nginx", "nginx", "nginx", "nginx", "nginx.conf", (
         Setting("proxy_read_timeout", "2s", "60s", WAITING),
+        Setting("client_header_timeout", "2s", "60s", ("client-slow-request",)),
         Setting("client_max_body_size", None, "1m", ("body-too-large",)),
         Setting("large_client_header_buffers", None, "4 8k", ("header-too-large", "uri-too-long")))),
     Proxy("apache", "Apache httpd", "apache2", "apache2", "apache.conf", (
         Setting("ProxyTimeout", "2", "Timeout, 60", WAITING),
+        Setting("RequestReadTimeout", "header=2", "header=20-40,MinRate=500 in Debian", ("client-slow-request",)),
         Setting("LimitRequestBody", None, "1073741824", ("body-too-large",)),
         Setting("LimitRequestFieldSize", None, "8190", ("header-too-large",)),
         Setting("LimitRequestLine", None, "8190", ("uri-too-long",)))),
     Proxy("haproxy", "HAProxy", "haproxy", "haproxy", "haproxy.cfg", (
         Setting("timeout server", "2s", "none (waits for ever)", WAITING),
+        Setting("timeout http-request", "2s", "timeout client", ("client-slow-request",)),
         Setting("timeout client", "10s", "none (waits for ever)", ("client-closed-early",)),
         Setting("tune.bufsize", None, "16384", ("header-too-large", "uri-too-long")))),
     Proxy("caddy", "Caddy", "caddy", "caddy", "Caddyfile", (
         Setting("read_timeout", "2s", "none (waits for ever)", WAITING),
+        Setting("read_header", "2s", "none (waits for ever)", ("client-slow-request",)),
         Setting("max_header_size", None, "1 MB (Go's net/http)", ("header-too-large", "uri-too-long")))),
     Proxy("varnish", "Varnish Cache", "varnishd", "varnish", "varnish.vcl", (
         Setting("first_byte_timeout", "2s", "60s", ("upstream-timeout",)),
         Setting("between_bytes_timeout", "2s", "60s", ("upstream-slow-body",)),
         Setting("http_req_hdr_len", None, "8k", ("header-too-large",)),
-        Setting("http_req_size", None, "32k", ("header-too-large", "uri-too-long")))),
+        Setting("http_req_size", None, "32k", ("header-too-large", "uri-too-long")),
+        Setting("timeout_idle", None, "5s", ("client-slow-request",))), tls=False),
 )}

@@ -29,6 +29,7 @@ from tests.observe import Servers, apt_install
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIGS = REPO / "tests" / "proxies"
+CERT, KEY = CONFIGS / "localhost-cert.pem", CONFIGS / "localhost-key.pem"  # for 127.0.0.1, tests only
 TIMEOUT = 2  # seconds: the upstream timeouts set in every proxy's configuration
 CLIENT_TIMEOUT = 10
 SLACK = 0.5  # seconds a timing may differ from the record by
@@ -49,11 +50,12 @@ class Running:
     """One proxy running in a folder of its own, with its logs there."""
 
     def __init__(self, proxy, upstream: int, folder: Path):
-        self.proxy, self.folder, self.port = proxy, folder, free_port()
+        self.proxy, self.folder, self.port, self.tls_port = proxy, folder, free_port(), free_port()
         folder.chmod(0o755)  # Varnish's and Apache's workers run as other users
+        (folder / "both.pem").write_bytes(CERT.read_bytes() + KEY.read_bytes())  # HAProxy's form
         config = string.Template((CONFIGS / proxy.config).read_text()).substitute(
-            dir=folder, port=self.port, upstream=upstream, dead=free_port(),
-            timeout=f"{TIMEOUT}s", timeout_seconds=TIMEOUT)
+            dir=folder, port=self.port, tls_port=self.tls_port, upstream=upstream, dead=free_port(),
+            timeout=f"{TIMEOUT}s", timeout_seconds=TIMEOUT, cert=CERT, key=KEY, pem=folder / "both.pem")
         (folder / proxy.config).write_text(config)
         self.processes = [self.start(command) for command in self.commands()]
         self.wait_until_listening()
@@ -138,7 +140,8 @@ def request(proxy, failure) -> bytes:
             *failure.headers]
     if failure.body_size:
         head.append(f"Content-Length: {failure.body_size}")
-    return ("\r\n".join(head) + "\r\n\r\n").encode() + b"x" * failure.body_size
+    end = "\r\n" if failure.unfinished else "\r\n\r\n"
+    return ("\r\n".join(head) + end).encode() + b"x" * failure.body_size
 
 
 def exchange(port: int, failure, data: bytes) -> dict:
@@ -223,8 +226,9 @@ def logged_status(proxy, line: str):
     """The status the access log recorded."""
     if proxy.id == "caddy":
         return json.loads(line)["status"]
-    if proxy.id == "haproxy":
-        return int(re.search(r'\] \S+ \S+ \S+ (-?\d+) ', line).group(1))
+    if proxy.id == "haproxy":  # None for a line that is no request's (an SSL handshake failure)
+        found = re.search(r'\] \S+ \S+ \S+ (-?\d+) ', line)
+        return int(found.group(1)) if found else None
     if proxy.id == "varnish":
         return int(line.split()[0])
     if proxy.id == "apache" and '"-"' in line:  # a request refused before it was read
@@ -247,7 +251,9 @@ def error_lines(proxy, text: str, access: str) -> list:
             # the status, bytes, two captured cookies and the termination state (who ended
             # the session, and when: sH--, a server timeout waiting for the response header)
             match = re.search(r" (-?\d+) \d+ (\S+ \S+ \S{4}) ", access or "")
-            line = match and line == access and f"{match.group(1)} {{number}} {match.group(2)}"
+            other = re.match(r"\S+ \[[^\]]+\] (.*)$", line)  # a line that is no request's
+            line = match and line == access and f"{match.group(1)} {{number}} {match.group(2)}" \
+                or not match and line == access and other and re.sub(r"^\S+/\d+: ", "{id}/{number}: ", other.group(1))
         elif proxy.id == "caddy":
             record = json.loads(line) if line.startswith("{") else {}
             line = record.get("level") in ("error", "warn") and \
@@ -264,7 +270,7 @@ def error_lines(proxy, text: str, access: str) -> list:
 def observe_failure(running, failure) -> dict:
     proxy = running.proxy
     before = [len(text) for text in running.logs()]
-    got = exchange(running.port, failure, request(proxy, failure))
+    got = exchange(running.tls_port if failure.tls_port else running.port, failure, request(proxy, failure))
     status, fields, content, complete = parse(got["received"])
     marker = f"/t/{proxy.id}/{failure.id}" if failure.id != "upstream-refused" else f"t={proxy.id}"
     deadline, line = time.monotonic() + 8, None
@@ -288,7 +294,8 @@ def observe(proxy) -> tuple:
             running = Running(proxy, servers.servers[0].server_port, Path(folder))
             try:
                 return version(proxy), {failure.id: observe_failure(running, failure)
-                                        for failure in scenarios.PROXY_FAILURES.values()}
+                                        for failure in scenarios.PROXY_FAILURES.values()
+                                        if proxy.tls or not failure.tls_port}
             finally:
                 running.stop()
     finally:
