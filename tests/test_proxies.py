@@ -91,7 +91,7 @@ def test_the_proxies_log_lines_and_pages_are_messages_once(built_site):
     assert index.count("upstream timed out (110: Connection timed out) while reading response "
                        "header from upstream") == 1
     seen = page(built_site, "504")
-    assert 'id="seen-haproxy-upstream-timeout"' in seen and "HAProxy 2.6.12" in seen
+    assert 'id="seen-caddy-upstream-timeout"' in seen and "Caddy 2.6.2" in seen
 
 
 def test_the_api_carries_every_result(built_site):

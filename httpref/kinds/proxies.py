@@ -14,6 +14,7 @@ from .base import Job, load_once
 NAME = "proxies"
 DATA = "content/observed/proxies.json"
 PLACEHOLDER = re.compile(r"\{[a-z]+\}")
+WORD = re.compile(r"[A-Za-z]{2,}")
 FIELDS = {"proxy", "version", "failure", "client_status", "complete", "page", "client_error",
           "logged_status", "error_log", "seconds", "settings", "date"}  # of every result
 
@@ -147,8 +148,9 @@ def compared(site, codes) -> list:
 def observed_messages(answers: tuple, written: tuple, fold, registry: dict) -> tuple:
     """The error log lines and distinctive page headings (not just the registered phrase)
     the proxies produced when the failure was the proxy's to report, as messages, where no
-    message written by hand has the text already (its placeholders match anything); a text
-    too short to find (Caddy's `EOF`) is left to the failure's page."""
+    message written by hand has the text already (its placeholders match anything). A text
+    of fewer than two words (Caddy's `EOF`, HAProxy's `504 {number} - - sH--`) is a log
+    field more than a message: the failure's page shows it, and the look-up finds it there."""
     taken = [re.compile(PLACEHOLDER.sub(".+", re.escape(fold(text)).replace(r"\{", "{").replace(r"\}", "}")))
              for message in written for text in (message.text, *message.also)]
     found = {}
@@ -163,7 +165,7 @@ def observed_messages(answers: tuple, written: tuple, fold, registry: dict) -> t
             if answer.page and fold(answer.page) != fold(plain or "") else []
         texts += [(line, "log") for line in answer.log[:1]]  # the cause; others follow it
         for text, where in texts:
-            if len(text) < 8 or any(pattern.search(fold(text)) for pattern in taken) \
+            if len(WORD.findall(PLACEHOLDER.sub("", text))) < 2 or any(pattern.search(fold(text)) for pattern in taken) \
                     or (answer.who, text) in found \
                     or any(fold(text) in fold(message.text) for message in written):
                 continue
@@ -183,7 +185,9 @@ def lower(title: str) -> str:
 
 
 def lookup(site) -> list:
-    """Every failure's page, found by its title and id."""
+    """Every failure's page, found by its title, its id and what the proxies logged and showed."""
     return [{"kind": "proxy", "label": failure.title, "detail": "which code each proxy sends",
-             "path": routes.proxy_url(failure.id), "words": failure.id.replace("-", " ") + " proxy"}
-            for failure in scenarios.PROXY_FAILURES.values()] if site.proxy_answers else []
+             "path": routes.proxy_url(failure.id), "words": " ".join(
+                 [failure.id.replace("-", " "), "proxy"] + sorted({text for answer in answers
+                                                                  for text in (*answer.log, answer.page or "")}))}
+            for failure, answers in by_failure(site)] if site.proxy_answers else []
