@@ -1,8 +1,10 @@
 """What every kind of content is loaded with: the state of one load of the site."""
 import hashlib
+import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..model import Problem
 from ..text import is_editor_file
 
 
@@ -50,3 +52,20 @@ def load_once(job: Job, path: Path, load, depends=()):
     for text, places in cached[4].items():
         job.origins.setdefault(text, []).extend(places)
     return cached[1]
+
+
+def read_record(path: Path, job: Job, fields: set, harness: str, command: str) -> dict | None:
+    """A record an observing harness writes, {…, "results": [one result to a line]}, when it
+    parses and every result has `fields`; None after reporting what is wrong."""
+    rel = path.relative_to(job.root).as_posix()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        job.problems.append(Problem(rel, getattr(error, "lineno", 1), "file", f"not JSON: {error}"))
+        return None
+    if not (isinstance(data, dict) and all(isinstance(row, dict) and fields <= set(row)
+                                           for row in data.get("results", ()))):
+        job.problems.append(Problem(rel, 1, "file", f"not a record of {harness}: each "
+                                    "result has " + ", ".join(sorted(fields)) + f"; {command} writes it"))
+        return None
+    return data

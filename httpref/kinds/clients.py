@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .. import routes, schema, scenarios
 from ..model import Observations, Problem
-from .base import Job, load_once
+from .base import Job, load_once, read_record
 
 NAME = "clients"
 DATA = "content/observed/clients.json"
@@ -29,15 +29,8 @@ def load(job: Job) -> Observations:
 def read(path: Path, job: Job) -> Observations:
     """The record, checked against the clients and scenarios the site knows."""
     rel = path.relative_to(job.root).as_posix()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
-        job.problems.append(Problem(rel, getattr(error, "lineno", 1), "file", f"not JSON: {error}"))
-        return Observations()
-    if not (isinstance(data, dict) and all(isinstance(row, dict) and FIELDS <= set(row)
-                                           for row in data.get("results", ()))):
-        job.problems.append(Problem(rel, 1, "file", "not a record of tests/observe.py: each result "
-                                    "has " + ", ".join(sorted(FIELDS)) + "; make observe writes it"))
+    data = read_record(path, job, FIELDS, "tests/observe.py", "make observe")
+    if data is None:
         return Observations()
     versions = {row["id"]: row["version"] for row in data.get("clients", [])}
     count = len(job.problems)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .. import routes, scenarios
 from ..model import Message, Problem, ProxyAnswer
-from .base import Job, load_once
+from .base import Job, load_once, read_record
 
 NAME = "proxies"
 DATA = "content/observed/proxies.json"
@@ -27,16 +27,9 @@ def load(job: Job) -> tuple:
 def read(path: Path, job: Job) -> tuple:
     """The record as answers, checked against the proxies and failures the site knows."""
     rel = path.relative_to(job.root).as_posix()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
-        job.problems.append(Problem(rel, getattr(error, "lineno", 1), "file", f"not JSON: {error}"))
-        return ()
-    if not (isinstance(data, dict) and all(isinstance(row, dict) and FIELDS <= set(row)
-                                           for row in data.get("results", ()))):
-        job.problems.append(Problem(rel, 1, "file", "not a record of tests/observe_proxies.py: each "
-                                    "result has " + ", ".join(sorted(FIELDS)) + "; `python -m "
-                                    "tests.observe_proxies --write` writes it"))
+    data = read_record(path, job, FIELDS, "tests/observe_proxies.py",
+                       "`python -m tests.observe_proxies --write`")
+    if data is None:
         return ()
     versions = {row["id"]: row["version"] for row in data.get("proxies", [])}
     count = len(job.problems)
@@ -70,7 +63,6 @@ def outputs(site, out):
     for failure in scenarios.PROXY_FAILURES.values():
         here = trail + [(failure.title, routes.proxy_url(failure.id))]
         out.page(routes.proxy_url(failure.id), "proxy_failure.html", (*shown, failure), failure=failure,
-                 proxies=tuple(scenarios.PROXIES.values()),
                  json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(here)}))
     out.file(routes.API_PROXIES, lambda: (json.dumps(api(site), ensure_ascii=False, indent=2)
                                           + "\n").encode(), (site.proxy_answers, site.platforms))
