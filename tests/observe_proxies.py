@@ -30,7 +30,7 @@ from tests.observe import Servers, apt_install
 REPO = Path(__file__).resolve().parent.parent
 CONFIGS = REPO / "tests" / "proxies"
 CERT, KEY = CONFIGS / "localhost-cert.pem", CONFIGS / "localhost-key.pem"  # for 127.0.0.1, tests only
-TIMEOUT = 2  # seconds: the upstream timeouts set in every proxy's configuration
+TIMEOUT = 2  # seconds: the timeouts set in every proxy's configuration (upstream, request header)
 CLIENT_TIMEOUT = 10
 SLACK = 0.5  # seconds a timing may differ from the record by
 ADDRESS = re.compile(r"127\.0\.0\.1(?::\d+)?")
@@ -72,10 +72,10 @@ class Running:
         }[self.proxy.id]
 
     def start(self, command: list):
-        output = open(self.folder / f"{Path(command[0]).name}.out", "wb")
-        return subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env={
-            **os.environ, "HOME": str(self.folder), "XDG_DATA_HOME": str(self.folder),
-            "XDG_CONFIG_HOME": str(self.folder)})
+        with open(self.folder / f"{Path(command[0]).name}.out", "wb") as output:
+            return subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env={
+                **os.environ, "HOME": str(self.folder), "XDG_DATA_HOME": str(self.folder),
+                "XDG_CONFIG_HOME": str(self.folder)})
 
     def wait_until_listening(self):
         deadline = time.monotonic() + 15
@@ -131,11 +131,16 @@ def version(proxy) -> str:
     return re.search(pattern, done.stdout + done.stderr).group(1)
 
 
+def marker(proxy, failure) -> str:
+    """What names one failure's request in the logs: its own path, or for /refused/ (routed
+    by its prefix) a query."""
+    return f"t={proxy.id}" if failure.path.startswith("/refused/") else f"/t/{proxy.id}/{failure.id}"
+
+
 def request(proxy, failure) -> bytes:
-    """The request that causes one failure, under a path of its own."""
-    path = f"/t/{proxy.id}/{failure.id}{failure.path}"
-    if path.startswith(f"/t/{proxy.id}/upstream-refused/refused/"):
-        path = path.replace(f"/t/{proxy.id}/upstream-refused", "", 1) + f"?t={proxy.id}"
+    """The request that causes one failure, named by its marker."""
+    named = marker(proxy, failure)
+    path = failure.path + "?" + named if named.startswith("t=") else named + failure.path
     head = [f"{failure.method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close",
             *failure.headers]
     if failure.body_size:
@@ -272,10 +277,10 @@ def observe_failure(running, failure) -> dict:
     before = [len(text) for text in running.logs()]
     got = exchange(running.tls_port if failure.tls_port else running.port, failure, request(proxy, failure))
     status, fields, content, complete = parse(got["received"])
-    marker = f"/t/{proxy.id}/{failure.id}" if failure.id != "upstream-refused" else f"t={proxy.id}"
+    named = marker(proxy, failure)
     deadline, line = time.monotonic() + 8, None
     while time.monotonic() < deadline and line is None:
-        line = access_line(proxy, running.logs()[0][before[0]:], marker)
+        line = access_line(proxy, running.logs()[0][before[0]:], named)
         time.sleep(0.1)
     time.sleep(0.3)  # an error line may follow the access line
     errors = running.logs()[1][before[1]:]
