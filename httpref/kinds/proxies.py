@@ -127,9 +127,9 @@ def sends_for(site, codes) -> tuple:
 def compared(site, codes) -> list:
     """[(failure, [(status, [answer…])…])] for the failures that end in one of `codes` for
     some proxy: who sends which code (the answers of each failure grouped by status)."""
-    found = []
+    found, errors = [], [code for code in codes if code >= 400]  # a 200 cut short is no choice
     for failure, answers in by_failure(site):
-        if any(answer.client_status in codes for answer in answers):
+        if any(answer.client_status in errors for answer in answers):
             groups = {}
             for answer in answers:
                 groups.setdefault(answer.client_status, []).append(answer)
