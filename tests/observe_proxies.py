@@ -278,7 +278,7 @@ def observe_failure(running, failure) -> dict:
     got = exchange(running.tls_port if failure.tls_port else running.port, failure, request(proxy, failure))
     status, fields, content, complete = parse(got["received"])
     named = marker(proxy, failure)
-    deadline, line = time.monotonic() + 4, None  # some proxies log nothing for some failures
+    deadline, line = time.monotonic() + 2.5, None  # some proxies log nothing for some failures
     while time.monotonic() < deadline and line is None:
         line = access_line(proxy, running.logs()[0][before[0]:], named)
         time.sleep(0.1)
