@@ -62,8 +62,9 @@ def outputs(site, out):
              json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(trail)}))
     for failure in scenarios.PROXY_FAILURES.values():
         here = trail + [(failure.title, routes.proxy_url(failure.id))]
+        without_tls = tuple(proxy.name for proxy in scenarios.PROXIES.values() if failure.tls_port and not proxy.tls)
         out.page(routes.proxy_url(failure.id), "proxy_failure.html", (*shown, failure), failure=failure,
-                 json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(here)}))
+                 without_tls=without_tls, json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(here)}))
     out.file(routes.API_PROXIES, lambda: (json.dumps(api(site), ensure_ascii=False, indent=2)
                                           + "\n").encode(), (site.proxy_answers, site.platforms))
 
