@@ -102,12 +102,13 @@ class Running:
         return "".join(path.read_text(errors="replace") for path in self.folder.glob("*.out"))
 
     def logs(self) -> tuple:
-        """(access log, error log) as written so far."""
+        """(access log, error log) as written so far, whole lines only (a long line may be
+        half written when read)."""
         if self.proxy.id in ("haproxy", "caddy"):  # they log to their output (Caddy in JSON)
-            text = self.output()
+            text = whole_lines(self.output())
             return text, text
-        return tuple((self.folder / name).read_text(errors="replace") if (self.folder / name).exists()
-                     else "" for name in ("access.log", "error.log"))
+        return tuple(whole_lines((self.folder / name).read_text(errors="replace"))
+                     if (self.folder / name).exists() else "" for name in ("access.log", "error.log"))
 
     def stop(self):
         for process in reversed(self.processes):
@@ -117,6 +118,10 @@ class Running:
                 process.wait(10)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def whole_lines(text: str) -> str:
+    return text[:text.rfind("\n") + 1]
 
 
 def version(proxy) -> str:
