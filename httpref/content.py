@@ -4,11 +4,10 @@ from pathlib import Path
 
 from . import facts, schema
 from .kinds import KINDS, codes
-from .kinds.base import Job
+from .kinds.base import Job, yaml_file
 from .memo import Memo
 from .model import ContentError, Problem, Site
 from .text import CODE_LIST
-from .reader import FileReader
 from .registry import load_registry
 
 
@@ -37,10 +36,7 @@ def load_site(root: Path, base_url: str | None = None, skip=frozenset(),
 
 def load_yaml_record(path: Path, job: Job, fields) -> dict:
     """A whole YAML file checked against field descriptions (site.yaml)."""
-    reader = FileReader(path, job.root, job.problems, job.links, job.origins)
-    reader.offset = 1
-    text = reader.read_text(path)
-    node = reader.compose(text) if text is not None else False
+    reader, node = yaml_file(path, job)
     return {} if node is False else reader.fields(node, fields, 1)
 
 

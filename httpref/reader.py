@@ -67,6 +67,15 @@ class FileReader:
         # A space in its place keeps every later line number right while the rest is checked.
         return INVISIBLE.sub(" ", text)
 
+    @staticmethod
+    def apart(node, names) -> tuple:
+        """({name: (key node, value node)} of the given keys of a mapping, and the mapping
+        without them), for keys read otherwise than by `fields` or `item`."""
+        taken = {key.value: (key, value) for key, value in node.value if key.value in names}
+        return taken, yaml.MappingNode(node.tag, [(key, value) for key, value in node.value
+                                                  if key.value not in names],
+                                       node.start_mark, node.end_mark)
+
     def compose(self, text: str):
         """The YAML node tree (None for an empty document), or False after reporting an error.
         After a syntax error the top-level field it sits in is set aside and the rest read

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..model import Problem
+from ..reader import FileReader
 from ..text import is_editor_file
 
 
@@ -69,3 +70,16 @@ def read_record(path: Path, job: Job, fields: set, harness: str, command: str) -
                                     "result has " + ", ".join(sorted(fields)) + f"; {command} writes it"))
         return None
     return data
+
+
+def yaml_file(path: Path, job: Job, named: str = "") -> tuple:
+    """(reader, node tree) of a YAML content file; the tree is None for an empty file and
+    False once a problem is reported, such as, when `named` says how a file of this kind is
+    named, a file whose name does not end in .yaml."""
+    reader = FileReader(path, job.root, job.problems, job.links, job.origins)
+    reader.offset = 1
+    if named and path.suffix != ".yaml":
+        reader.error(1, "file", named)
+        return reader, False
+    text = reader.read_text(path)
+    return reader, reader.compose(text) if text is not None else False

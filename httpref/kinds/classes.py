@@ -3,8 +3,8 @@ a page each."""
 import yaml
 
 from .. import routes, schema
-from ..reader import FileReader, suggest
-from .base import Job
+from ..reader import suggest
+from .base import Job, yaml_file
 
 NAME = "classes"
 SOURCE = "content/classes.yaml"
@@ -12,10 +12,7 @@ SOURCE = "content/classes.yaml"
 
 def load(job: Job) -> dict:
     path = job.root / SOURCE
-    reader = FileReader(path, job.root, job.problems, job.links, job.origins)
-    reader.offset = 1
-    text = reader.read_text(path)
-    node = reader.compose(text) if text is not None else False
+    reader, node = yaml_file(path, job)
     kinds = {key: {"name": schema.PLAIN, "summary": schema.PLAIN, "description": schema.TEXT}
              for key in schema.CLASS_KEYS}
     if not node:

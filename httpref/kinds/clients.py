@@ -5,7 +5,8 @@ import json
 from pathlib import Path
 
 from .. import routes, schema, scenarios
-from ..model import Observations, Problem
+from ..model import Problem
+from ..observed import Observations
 from .base import Job, load_once, read_record
 
 NAME = "clients"

@@ -8,7 +8,7 @@ from .. import routes, schema
 from ..model import Answer, Guide, Question
 from ..reader import FileReader, suggest
 from . import codes
-from .base import Job, load_once
+from .base import Job, load_once, yaml_file
 
 NAME = "guide"
 SOURCE = "content/guide.yaml"
@@ -26,19 +26,15 @@ def load(job: Job) -> Guide | None:
 
 
 def load_guide(path, job: Job, have: frozenset) -> Guide | None:
-    reader = FileReader(path, job.root, job.problems, job.links, job.origins)
-    reader.offset = 1
     count = len(job.problems)
-    text = reader.read_text(path)
-    node = reader.compose(text) if text is not None else False
+    reader, node = yaml_file(path, job)
     if node is False:
         return None
     if not isinstance(node, yaml.MappingNode):
         reader.error(1, "guide", "expected 'start:', 'questions:' and 'outside:'")
         return None
-    questions_node = next((value for key, value in node.value if key.value == "questions"), None)
-    rest = yaml.MappingNode(node.tag, [(key, value) for key, value in node.value
-                                       if key.value != "questions"])
+    apart, rest = reader.apart(node, ("questions",))
+    questions_node = apart.get("questions", (None, None))[1]
     if questions_node is not None:
         reader.field_lines["questions"] = reader.line_of(questions_node)
     values = reader.fields(rest, schema.GUIDE_FIELDS, 1)

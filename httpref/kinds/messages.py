@@ -13,7 +13,7 @@ from ..model import Message, Problem
 from ..reader import FileReader, suggest
 from . import codes, proxies
 from .failures import FOLDER as FAILURES
-from .base import Job, load_once, source_files
+from .base import Job, load_once, source_files, yaml_file
 
 NAME = "messages"
 FOLDER = "content/messages"
@@ -52,15 +52,9 @@ def present_failures(job: Job) -> frozenset:
 def load_source(path: Path, job: Job, have: frozenset, failures: frozenset) -> tuple | None:
     """((Message, (index, line of its id, line of its text)), …) of one source file, or None
     after reporting its problems."""
-    reader = FileReader(path, job.root, job.problems, job.links, job.origins)
-    reader.offset = 1
     count = len(job.problems)
-    if path.suffix != ".yaml":
-        reader.error(1, "file", "a source of messages is a YAML file named after the product: "
-                                "nginx.yaml")
-        return None
-    text = reader.read_text(path)
-    node = reader.compose(text) if text is not None else False
+    reader, node = yaml_file(path, job, "a source of messages is a YAML file named after the "
+                                        "product: nginx.yaml")
     if node is False:
         return None
     values = reader.fields(node, schema.MESSAGE_FIELDS, 1)

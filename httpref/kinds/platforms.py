@@ -6,9 +6,9 @@ from pathlib import Path
 import yaml
 
 from .. import schema, scenarios
-from ..model import Platform, ProxyAnswer
+from ..observed import Platform, ProxyAnswer
 from ..reader import FileReader, suggest
-from .base import Job, load_once, source_files
+from .base import Job, load_once, source_files, yaml_file
 
 NAME = "platforms"
 FOLDER = "content/platforms"
@@ -35,22 +35,15 @@ def load(job: Job) -> tuple:
 
 
 def read(path: Path, job: Job, meanings: dict) -> Platform | None:
-    reader = FileReader(path, job.root, job.problems, job.links, job.origins)
-    reader.offset = 1
     count = len(job.problems)
-    if path.suffix != ".yaml":
-        reader.error(1, "file", "a platform is a YAML file named after it: cloudflare.yaml")
-        return None
-    text = reader.read_text(path)
-    node = reader.compose(text) if text is not None else False
+    reader, node = yaml_file(path, job, "a platform is a YAML file named after it: cloudflare.yaml")
     if node is False:
         return None
     if not isinstance(node, yaml.MappingNode):
         reader.error(1, "file", "expected 'field: value' lines")
         return None
-    apart = {key.value: (key, value) for key, value in node.value if key.value in GIVEN_APART}
-    node.value = [(key, value) for key, value in node.value if key.value not in GIVEN_APART]
-    values = reader.fields(node, FIELDS, 1)
+    apart, rest = reader.apart(node, GIVEN_APART)
+    values = reader.fields(rest, FIELDS, 1)
     if "failures" not in apart:
         reader.error(1, "failures", "required field is missing: the failures, each under its id")
         return None
@@ -77,12 +70,13 @@ def read_cells(reader: FileReader, node, values: dict, meanings: dict, platform:
             reader.error(reader.line_of(value), label, "expected a record with says, source and "
                                                        "status or message")
             continue
-        apart = {item.value: (item, child) for item, child in value.value if item.value in GIVEN_APART}
-        value.value = [(item, child) for item, child in value.value if item.value not in GIVEN_APART]
-        cell = reader.item(value, CELL, label)
+        apart, rest = reader.apart(value, GIVEN_APART)
+        cell = reader.item(rest, CELL, label)
         source = read_source(reader, apart.get("source"), value, label, len(values.get("sources", ())))
+        if cell is None or source is None:
+            continue
         status = read_status(reader, apart.get("status"), cell, meanings, label, key)
-        if cell is None or source is None or status is False:
+        if status is False:
             continue
         logged = read_logged(reader, apart.get("logged_status"), label)
         if logged is False:
@@ -127,7 +121,7 @@ def read_logged(reader: FileReader, given, label: str):
 def read_status(reader: FileReader, given, cell, meanings: dict, label: str, failure):
     """The status the client gets: `status` (null: no response), or the `means` of the
     message the cell names; False after reporting a problem."""
-    message, line = (cell or {}).get("message"), reader.line_of(failure)
+    message, line = cell["message"], reader.line_of(failure)
     if message and message not in meanings:
         reader.error(line, f"{label}.message", f"no message has the id {message!r}"
                      + suggest(message, meanings))

@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 from .. import routes, scenarios
-from ..model import Message, Problem, ProxyAnswer
+from ..model import Message, Problem
+from ..observed import ProxyAnswer
 from .base import Job, load_once, read_record
 
 NAME = "proxies"
