@@ -335,11 +335,22 @@ def write(data: dict, client: str, version: str, seen: dict, today: str):
                                                     clients.index(row["client"])))
 
 
-def dump(data: dict) -> str:
-    """The record as JSON with one result to a line (line 4 is results[1]), for short diffs."""
+def dump(data: dict, listing: str) -> str:
+    """The record as JSON with one result to a line (line 4 is results[1]), for short diffs;
+    `listing` names what was observed: clients, proxies."""
     lines = [json.dumps(row, ensure_ascii=False) for row in data["results"]]
-    return ('{\n "clients": ' + json.dumps(data["clients"]) + ',\n "results": [\n  '
+    return ('{\n "' + listing + '": ' + json.dumps(data[listing]) + ',\n "results": [\n  '
             + ",\n  ".join(lines) + "\n ]\n}\n")
+
+
+def finish(data: dict, problems: list, write: bool, path: Path, listing: str) -> int:
+    """Write the record (with --write), or print the differences: the exit status."""
+    if write:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(dump(data, listing), encoding="utf-8")
+        return 0
+    print("\n".join(problems))
+    return 1 if problems else 0
 
 
 def install():
@@ -397,12 +408,7 @@ def main(argv=None) -> int:
                 write(data, client, version, seen, today)
     finally:
         servers.close()
-    if args.write:
-        (REPO / DATA).parent.mkdir(exist_ok=True)
-        (REPO / DATA).write_text(dump(data), encoding="utf-8")
-        return 0
-    print("\n".join(problems))
-    return 1 if problems else 0
+    return finish(data, problems, args.write, REPO / DATA, "clients")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from httpref import scenarios
 from httpref.kinds.proxies import DATA
-from tests.observe import Servers, apt_install
+from tests.observe import Servers, apt_install, finish
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIGS = REPO / "tests" / "proxies"
@@ -357,12 +357,6 @@ def write(data: dict, proxy, version_here: str, seen: dict, today: str):
         key=lambda row: (list(scenarios.PROXIES).index(row["proxy"]), order.index(row["failure"])))
 
 
-def dump(data: dict) -> str:
-    """The record with one result to a line, so a change shows as the lines it changes."""
-    lines = ",\n    ".join(json.dumps(row, ensure_ascii=False) for row in data["results"])
-    return '{\n  "proxies": ' + json.dumps(data["proxies"]) + ',\n  "results": [\n    ' + lines + "\n  ]\n}\n"
-
-
 def install():
     """nginx, Apache, HAProxy, Caddy and Varnish from Debian's packages, when run as root."""
     apt_install([proxy.package for proxy in scenarios.PROXIES.values() if shutil.which(proxy.command) is None])
@@ -391,11 +385,7 @@ def main(argv=None) -> int:
             print(f"{proxy.id} {version_here}: {len(seen)} failures, {len(found)} differences")
             if args.write:
                 write(data, proxy, version_here, seen, today)
-    if args.write:
-        (REPO / DATA).write_text(dump(data), encoding="utf-8")
-        return 0
-    print("\n".join(problems))
-    return 1 if problems else 0
+    return finish(data, problems, args.write, REPO / DATA, "proxies")
 
 
 if __name__ == "__main__":
