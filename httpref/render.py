@@ -127,8 +127,6 @@ def make_environment(templates: Path, site: Site, assets: dict, markdown: Markdo
         proxy_url=routes.proxy_url,
         api_proxies_url=routes.API_PROXIES,
         proxies_by_failure=partial(proxies.by_failure, site),
-        proxy_sends=partial(proxies.sends, site),
-        proxy_compared=partial(proxies.compared, site),
     )
     return env
 

@@ -43,13 +43,14 @@ def outputs(site, out):
     for index, entry in enumerate(site.codes):
         previous = site.codes[index - 1] if index else None
         following = site.codes[index + 1] if index + 1 < len(site.codes) else None
+        sent = proxies.sends(site, entry.code)
         shows = (entry, site.classes[entry.class_key]["name"], out.linked(entry.source),
                  *((item.code, item.phrase) for item in (previous, following) if item),
                  entry.code in facts.REDIRECTS and out.linked(*facts.REDIRECTS),
                  tuple(item.name for item in site.comparisons_with(entry.code)),
                  site.guide_ways_to(entry.code), site.messages_meaning(entry.code),
-                 clients.observed_for(site, (entry.code,)), proxies.sends_for(site, (entry.code,)))
-        out.page(entry.url, "code.html", shows, entry=entry, previous=previous, next=following,
+                 clients.observed_for(site, (entry.code,)), repr(sent))
+        out.page(entry.url, "code.html", shows, entry=entry, previous=previous, next=following, sent=sent,
                  json_ld=lambda entry=entry: out.json_ld(code_json_ld(site, entry, out)))
 
 

@@ -81,10 +81,10 @@ def outputs(site, out):
     for item in site.comparisons:
         entries = [site.by_code[code] for code in item.codes]
         trail = [("HTTP status codes", routes.HOME), index, (item.name, item.url)]
+        sent = proxies.compared(site, item.codes)
         out.page(item.url, "compare.html", (item, tuple(entries), out.linked(item.source),
-                                            clients.observed_for(site, item.codes),
-                                            tuple(proxies.compared(site, item.codes))),
-                 item=item, entries=entries, json_ld=lambda item=item, trail=trail: out.json_ld(
+                                            clients.observed_for(site, item.codes), repr(sent)),
+                 item=item, entries=entries, sent=sent, json_ld=lambda item=item, trail=trail: out.json_ld(
                      {"@context": "https://schema.org",
                       "@graph": [out.breadcrumbs(trail), out.faq(item.faq)]}))
     listing = tuple((item.slug, item.decision, tuple(site.phrase(code) for code in item.codes))

@@ -121,11 +121,6 @@ def sends(site, code: int) -> list:
                 answer.client_status, answer.logged_status, answer.page and pages.get(fold(answer.page)))])]
 
 
-def sends_for(site, codes) -> tuple:
-    """What a page showing these codes' senders shows, for its fingerprint."""
-    return tuple((code, tuple(item for _, answers in sends(site, code) for item in answers)) for code in codes)
-
-
 def compared(site, codes) -> list:
     """[(failure, [(status, [answer…])…])] for the failures that end in one of `codes` for
     some proxy: who sends which code (the answers of each failure grouped by status)."""
