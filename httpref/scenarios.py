@@ -261,6 +261,7 @@ class ProxyFailure:
 
 
 WAITING = ("upstream-timeout", "upstream-slow-body")
+SLOW_ANSWER, GIVE_UP = 1.5, 0.5  # seconds: the application's, and the client's patience
 LARGE_BODY = 2 * 1024 * 1024
 LARGE_FIELD = 16 * 1024
 
@@ -286,11 +287,11 @@ PROXY_FAILURES = {failure.id: failure for failure in (
                  "The application reads the request and closes the connection without a byte of "
                  "response.", "/200?fault=close"),
     ProxyFailure("body-too-large", "A large request body",
-                 "The client POSTs 2 MiB of content.", "/200", "POST", body_size=LARGE_BODY),
+                 f"The client POSTs {LARGE_BODY // 1024 ** 2} MiB of content.", "/200", "POST", body_size=LARGE_BODY),
     ProxyFailure("header-too-large", "A large header field",
-                 "The client sends a 16 KiB `Cookie` header field.", "/200",
+                 f"The client sends a {LARGE_FIELD // 1024} KiB `Cookie` header field.", "/200",
                  headers=("Cookie: big=" + "x" * LARGE_FIELD,)),
-    ProxyFailure("uri-too-long", "A long URL", "The client asks for a 16 KiB URL.",
+    ProxyFailure("uri-too-long", "A long URL", f"The client asks for a {LARGE_FIELD // 1024} KiB URL.",
                  "/200?long=" + "x" * LARGE_FIELD),
     ProxyFailure("client-slow-request", "The client never finishes its request",
                  "The client sends the request line and one header field, then nothing more.",
@@ -299,37 +300,38 @@ PROXY_FAILURES = {failure.id: failure for failure in (
                  "The client sends a plain HTTP request to the port where the proxy expects TLS.",
                  "/200", tls_port=True),
     ProxyFailure("client-closed-early", "The client gives up first",
-                 "The application takes 1.5 seconds to answer; the client closes the connection "
-                 "after half a second.", "/200?delay=1.5"),
+                 f"The application takes {SLOW_ANSWER:g} seconds to answer; the client closes the "
+                 f"connection after {GIVE_UP:g} seconds.", f"/200?delay={SLOW_ANSWER:g}"),
     ProxyFailure("upstream-5xx", "The application sends its own 5xx",
                  "The application answers 503 Service Unavailable with its own content.", "/503"),
 )}
 
-SIZES = ("body-too-large", "header-too-large", "uri-too-long")
+PROXY_TIMEOUT = 2  # seconds: every timeout set shorter than its default, so the tests stay quick
+SHORT = f"{PROXY_TIMEOUT}s"
 PROXIES = {proxy.id: proxy for proxy in (
     Proxy("nginx", "nginx", "nginx", "nginx", "nginx.conf", (
-        Setting("proxy_read_timeout", "2s", "60s", WAITING),
-        Setting("client_header_timeout", "2s", "60s", ("client-slow-request",)),
+        Setting("proxy_read_timeout", SHORT, "60s", WAITING),
+        Setting("client_header_timeout", SHORT, "60s", ("client-slow-request",)),
         Setting("client_max_body_size", None, "1m", ("body-too-large",)),
         Setting("large_client_header_buffers", None, "4 8k", ("header-too-large", "uri-too-long")))),
     Proxy("apache", "Apache httpd", "apache2", "apache2", "apache.conf", (
-        Setting("ProxyTimeout", "2", "Timeout, 60", WAITING),
-        Setting("RequestReadTimeout", "header=2", "header=20-40,MinRate=500 in Debian", ("client-slow-request",)),
+        Setting("ProxyTimeout", str(PROXY_TIMEOUT), "Timeout, 60", WAITING),
+        Setting("RequestReadTimeout", f"header={PROXY_TIMEOUT}", "header=20-40,MinRate=500 in Debian", ("client-slow-request",)),
         Setting("LimitRequestBody", None, "1073741824", ("body-too-large",)),
         Setting("LimitRequestFieldSize", None, "8190", ("header-too-large",)),
         Setting("LimitRequestLine", None, "8190", ("uri-too-long",)))),
     Proxy("haproxy", "HAProxy", "haproxy", "haproxy", "haproxy.cfg", (
-        Setting("timeout server", "2s", "none (waits for ever)", WAITING),
-        Setting("timeout http-request", "2s", "timeout client", ("client-slow-request",)),
+        Setting("timeout server", SHORT, "none (waits for ever)", WAITING),
+        Setting("timeout http-request", SHORT, "timeout client", ("client-slow-request",)),
         Setting("timeout client", "10s", "none (waits for ever)", ("client-closed-early",)),
         Setting("tune.bufsize", None, "16384", ("header-too-large", "uri-too-long")))),
     Proxy("caddy", "Caddy", "caddy", "caddy", "Caddyfile", (
-        Setting("read_timeout", "2s", "none (waits for ever)", WAITING),
-        Setting("read_header", "2s", "none (waits for ever)", ("client-slow-request",)),
+        Setting("read_timeout", SHORT, "none (waits for ever)", WAITING),
+        Setting("read_header", SHORT, "none (waits for ever)", ("client-slow-request",)),
         Setting("max_header_size", None, "1 MB (Go's net/http)", ("header-too-large", "uri-too-long")))),
     Proxy("varnish", "Varnish Cache", "varnishd", "varnish", "varnish.vcl", (
-        Setting("first_byte_timeout", "2s", "60s", ("upstream-timeout",)),
-        Setting("between_bytes_timeout", "2s", "60s", ("upstream-slow-body",)),
+        Setting("first_byte_timeout", SHORT, "60s", ("upstream-timeout",)),
+        Setting("between_bytes_timeout", SHORT, "60s", ("upstream-slow-body",)),
         Setting("http_req_hdr_len", None, "8k", ("header-too-large",)),
         Setting("http_req_size", None, "32k", ("header-too-large", "uri-too-long")),
         Setting("timeout_idle", None, "5s", ("client-slow-request",))), tls=False),

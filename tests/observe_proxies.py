@@ -30,13 +30,11 @@ from tests.observe import Servers, apt_install, finish
 REPO = Path(__file__).resolve().parent.parent
 CONFIGS = REPO / "tests" / "proxies"
 CERT, KEY = CONFIGS / "localhost-cert.pem", CONFIGS / "localhost-key.pem"  # for 127.0.0.1, tests only
-TIMEOUT = 2  # seconds: the timeouts set in every proxy's configuration (upstream, request header)
 CLIENT_TIMEOUT = 10
 SLACK = 0.5  # seconds a timing may differ from the record by
 ADDRESS = re.compile(r"127\.0\.0\.1(?::\d+)?")
 PATH = re.compile(r"/(?:t|refused)/\S+")
 UPSTREAM = ("0123456789", "this is not HTTP")  # what the test server's 200 and garbage begin with
-GIVE_UP = 0.5  # seconds after which the client of client-closed-early closes
 
 
 def free_port() -> int:
@@ -55,7 +53,7 @@ class Running:
         (folder / "both.pem").write_bytes(CERT.read_bytes() + KEY.read_bytes())  # HAProxy's form
         config = string.Template((CONFIGS / proxy.config).read_text()).substitute(
             dir=folder, port=self.port, tls_port=self.tls_port, upstream=upstream, dead=free_port(),
-            timeout=f"{TIMEOUT}s", timeout_seconds=TIMEOUT, cert=CERT, key=KEY, pem=folder / "both.pem")
+            timeout=scenarios.SHORT, timeout_seconds=scenarios.PROXY_TIMEOUT, cert=CERT, key=KEY, pem=folder / "both.pem")
         (folder / proxy.config).write_text(config)
         self.processes = [self.start(command) for command in self.commands()]
         self.wait_until_listening()
@@ -162,7 +160,7 @@ def exchange(port: int, failure, data: bytes) -> dict:
     sender = threading.Thread(target=send_all, args=(sock, data), daemon=True)
     sender.start()
     if failure.id == "client-closed-early":
-        time.sleep(GIVE_UP)
+        time.sleep(scenarios.GIVE_UP)
         sock.close()
         return {"received": b"", "error": "closed by the client", "seconds": None}
     received, error = b"", None

@@ -60,6 +60,7 @@ def outputs(site, out):
     trail = [("HTTP status codes", routes.HOME), ("Which code will my proxy send?", routes.PROXIES)]
     shown = (site.proxy_answers, phrases(site))
     out.page(routes.PROXIES, "proxies.html", (*shown, site.platforms), proxies=tuple(scenarios.PROXIES.values()),
+             proxy_timeout=scenarios.PROXY_TIMEOUT,
              json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(trail)}))
     for failure in scenarios.PROXY_FAILURES.values():
         here = trail + [(failure.title, routes.proxy_url(failure.id))]
