@@ -241,7 +241,8 @@ def render_draft(site: Site, templates: Path, assets: dict, entry: StatusCode,
     for name in ("md", "md_short", "md_inline"):
         env.filters[name] = as_typed_if_wrong(env.filters[name], markdown)
     return env.get_template("code.html").render(
-        url=entry.url, entry=entry, previous=None, next=None, json_ld=None).encode("utf-8")
+        url=entry.url, entry=entry, previous=None, next=None, json_ld=None,
+        sent=proxies.sends(site, entry.code)).encode("utf-8")
 
 
 def as_typed_if_wrong(convert, markdown: Markdown):
