@@ -65,7 +65,8 @@ def render_in_parallel(site, templates: Path, assets: dict, workers: int | None 
     forking threads is unsafe."""
     global _JOB
     plan, markdown = plan_site(site, templates, assets, Memo())
-    pages = [output.path for output in plan if output.path.endswith(".html")]
+    # The pages and the share cards (drawn when not in the cache) are the work to share out.
+    pages = [output.path for output in plan if output.path.endswith((".html", ".png"))]
     workers = (workers or parallel_workers()) if len(pages) >= 40 else 1
     if workers < 2:
         return make_outputs(plan, markdown, templates)

@@ -13,14 +13,15 @@ from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateErro
                     TemplateSyntaxError, select_autoescape)
 from markupsafe import Markup, escape
 
-from . import facts, routes, scenarios, schema
+from . import api, facts, reach, routes, scenarios, schema
 from .model import ContentError, Problem, Site, StatusCode
-from .text import is_editor_file, parse_spec
+from .text import is_editor_file
 from .schema import CLASS_KEYS
 from .kinds import KINDS, clients, proxies
 from .kinds.messages import PLACEHOLDER
 from .markup import Markdown, highlight_code
 from .memo import Memo
+from .cards import Card, Cards
 
 STATUS_LABELS = {
     "registered": "Official, registered with IANA",
@@ -34,7 +35,8 @@ STATUS_LABELS = {
 # The one Content-Security-Policy: sent as a header where the host reads _headers, and as a
 # <meta> tag on every page so it holds on hosts that do not (GitHub Pages).
 CSP = (("default-src", "'none'"), ("script-src", "'self'"), ("style-src", "'self'"),
-       ("img-src", "'self' data:"), ("connect-src", "'self'"), ("base-uri", "'none'"),
+       ("img-src", "'self' data:"), ("connect-src", "'self'"),
+       ("manifest-src", "'self'"), ("base-uri", "'none'"),
        ("form-action", "'none'"), ("frame-ancestors", "'none'"))
 META_IGNORES = ("frame-ancestors",)  # browsers honour it only in a header (CSP3 §6.1)
 
@@ -107,7 +109,13 @@ def make_environment(templates: Path, site: Site, assets: dict, markdown: Markdo
         class_keys=CLASS_KEYS,
         class_url=routes.class_url,
         explainer_url=prose_url(site, routes.EXPLAINER),
-        api_url=routes.API,
+        api_index_url=routes.API_INDEX,
+        cheatsheet_url=routes.CHEATSHEET,
+        manifest_url=routes.MANIFEST,
+        opensearch_url=routes.OPENSEARCH,
+        api_csv_url=routes.API_CSV,
+        api_code_url=routes.api_code_url,
+        api_schema_url=routes.api_schema_url,
         messages_url=routes.MESSAGES,
         visitor_sides=schema.VISITOR_SIDES,
         message_where=schema.MESSAGE_WHERE,
@@ -149,53 +157,6 @@ def breadcrumbs(site: Site, trail: list) -> dict:
             for index, (name, url) in enumerate(trail, 1)
         ],
     }
-
-
-def api_record(site: Site, entry: StatusCode) -> dict:
-    """One code as data for /api/codes.json (stable key order)."""
-    spec = entry.spec_ref
-    return {
-        "code": entry.code,
-        "phrase": entry.phrase,
-        "class": entry.class_key,
-        "summary": entry.summary,
-        "official": entry.is_official,
-        "status": entry.status,
-        "registration": {"registered": entry.registry.registered, "extended":
-                         entry.registry.extended or None, "expires": entry.registry.expires}
-        if entry.registry and entry.registry.expires else None,
-        "vendors": entry.all_vendors,
-        "origin": entry.origin or None,
-        "standing": None if entry.is_official else entry.standing,
-        "vendor_meanings": [{"vendor": item["vendor"], "phrase": item["phrase"],
-                             "standing": item["standing"]} for item in entry.also_used_by],
-        "spec": {"text": str(spec), "url": spec.url} if spec else None,
-        "cacheable_by_default": entry.is_cacheable,
-        "cache_rule": entry.cache_rule.key,
-        "cache_rule_spec": entry.cache_rule.spec,
-        "content_allowed": entry.allows_content,
-        "aliases": list(entry.aliases),
-        "keywords": list(entry.keywords),
-        "url": site.config["base_url"] + entry.url,
-    }
-
-
-def comparison_record(site: Site, item) -> dict:
-    """One comparison as data for /api/codes.json: what the home filter finds it by."""
-    return {"name": item.name, "codes": list(item.codes),
-            "phrases": [site.phrase(code) for code in item.codes],
-            "keywords": list(item.keywords), "url": site.config["base_url"] + item.url,
-            "path": item.url}
-
-
-def lookup_data(site: Site) -> bytes:
-    """What the look-up box and the home filter search, from every kind that offers it, and
-    what they answer for a number without a page (facts.UNKNOWN)."""
-    spec = parse_spec(facts.UNKNOWN_SPEC)
-    data = {"items": [item for kind in KINDS if hasattr(kind, "lookup")
-                      for item in kind.lookup(site)],
-            "unknown": facts.UNKNOWN, "spec": {"text": str(spec), "url": spec.url}}
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def plan_changed(site: Site, templates: Path, assets: dict, memo: Memo, before: dict) -> tuple:
@@ -272,18 +233,22 @@ class Plan:
     """What a kind of content declares its pages with (see kinds/): `page` for each, and
     the helpers their context and what they show are made with."""
 
-    def __init__(self, site: Site, env: Environment, markdown: Markdown):
-        self.site, self.env, self.markdown = site, env, markdown
+    def __init__(self, site: Site, env: Environment, markdown: Markdown, cards: Cards):
+        self.site, self.env, self.markdown, self.cards = site, env, markdown, cards
         self.outputs, self.listed = [], []  # listed: the URLs of the pages, for the sitemap
         self.linked = links_shown(site)
 
-    def page(self, url: str, template: str, shows: tuple, **context):
-        """A page at `url` from `template`; `shows` is every fact it displays."""
+    def page(self, url: str, template: str, shows: tuple, card: Card | None = None, **context):
+        """A page at `url` from `template`; `shows` is every fact it displays; `card` what its
+        share card says (a page without one shares the home page's)."""
         if url.endswith("/"):
             self.listed.append(url)
+        card_url = routes.card_url(url if card else routes.HOME)
+        if card:
+            self.file(card_url, lambda: self.cards.draw(card), (card, self.cards.key))
         self.file(url, lambda: self.env.get_template(template).render(
-            url=url, **{name: value() if callable(value) else value
-                        for name, value in context.items()}).encode("utf-8"), shows)
+            url=url, card_url=card_url, **{name: value() if callable(value) else value
+                                           for name, value in context.items()}).encode("utf-8"), shows)
 
     def file(self, url: str, make, shows: tuple = ()):
         self.outputs.append(Output(routes.output_path(url), make, shows))
@@ -309,25 +274,29 @@ def plan_site(site: Site, templates: Path, assets: dict, memo: Memo) -> tuple:
     markdown = Markdown(site, memo.markdown)
     env = make_environment(templates, site, assets, markdown, memo)
     base = site.config["base_url"]
-    out = Plan(site, env, markdown)
+    cards = Cards(assets["style.css"][1].decode(), site.config["title"])
+    out = Plan(site, env, markdown, cards)
     home_ld = {"@context": "https://schema.org", "@graph": [
         {"@type": "WebSite", "name": site.config["title"], "url": base + routes.HOME},
         breadcrumbs(site, [("HTTP status codes", routes.HOME)])]}
     out.page(routes.HOME, "home.html", (tuple(entry.listing for entry in site.codes),
-                                        tuple(site.classes.items())), json_ld=json_ld(home_ld))
+                                        tuple(site.classes.items())), json_ld=json_ld(home_ld),
+             card=Card("The reference", "Every HTTP status code, explained",
+                       "What it means, what a visitor can do, how a developer fixes it"))
     for kind in KINDS:
         kind.outputs(site, out)
+    out.page(routes.CHEATSHEET, "cheatsheet.html", (tuple(entry.listing for entry in site.codes),
+                                                    tuple(site.classes.items())),
+             card=Card("Cheat sheet", "Every HTTP status code on one page", "To print on one or two sheets"),
+             json_ld=json_ld({"@context": "https://schema.org", **breadcrumbs(site, [
+                 ("HTTP status codes", routes.HOME), ("Cheat sheet", routes.CHEATSHEET)])}))
     out.page(routes.NOT_FOUND, "404.html", (404 in site.by_code,), json_ld=None)
     out.page(routes.SITEMAP, "sitemap.xml", (tuple(out.listed),), urls=sorted(out.listed))
     out.file("/_headers", lambda: env.get_template("headers.txt").render().encode())
     out.file("/robots.txt",
              lambda: f"User-agent: *\nAllow: /\n\nSitemap: {base}{routes.SITEMAP}\n".encode())
-    out.file(routes.API, lambda: (json.dumps(
-        {"codes": [api_record(site, entry) for entry in site.codes],
-         "comparisons": [comparison_record(site, item) for item in site.comparisons]},
-        ensure_ascii=False, indent=2) + "\n").encode(), (tuple(site.codes), site.comparisons))
-    out.file(routes.LOOKUP, lambda: lookup_data(site), (
-        tuple(site.codes), site.comparisons, site.failures, site.messages))
+    api.outputs(site, out)
+    reach.outputs(site, out, assets, cards)
     for url, data in assets.values():
         out.file(url, lambda data=data: data)  # the URL holds the content hash
     return out.outputs, markdown

@@ -3,7 +3,14 @@
 HOME = "/"
 NOT_FOUND = "/404.html"
 SITEMAP = "/sitemap.xml"
+CHEATSHEET = "/cheatsheet/"  # every code on one printable page
+MANIFEST = "/manifest.webmanifest"
+SERVICE_WORKER = "/sw.js"  # at the root, so that it may keep every page (static/site.js registers it)
+OFFLINE = "/offline.html"  # what the service worker shows for a page not saved
+OPENSEARCH = "/opensearch.xml"
 API = "/api/codes.json"
+API_INDEX = "/api/"  # the page documenting every file under /api/
+API_CSV = "/api/codes.csv"
 STATIC = "/static/"
 EXPLAINER = "how-status-codes-work"  # the prose page that templates link to by name
 COMPARE = "/compare/"
@@ -20,6 +27,24 @@ LOOKUP = "/api/lookup.json"  # what the look-up box and the home filter search, 
 
 def code_url(code: int) -> str:
     return f"/{code}/"
+
+
+def api_code_url(code: int) -> str:
+    return f"/api/{code}.json"
+
+
+def api_schema_url(name: str) -> str:
+    """The JSON Schema of an /api/ file (name: codes, code, messages, clients, proxies, lookup)."""
+    return f"/api/schema/{name}.json"
+
+
+def card_url(page: str) -> str:
+    """The share card (Open Graph image) of the page at `page`."""
+    return f"/cards/{page.strip('/').replace('/', '-') or 'home'}.png"
+
+
+def icon_url(size: int, maskable: bool) -> str:
+    return f"/icons/{'maskable-' if maskable else ''}{size}.png"
 
 
 def class_url(key: str) -> str:

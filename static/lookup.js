@@ -239,6 +239,12 @@
     }
     input.addEventListener("input", apply);
     var query = new URLSearchParams(location.search).get("q");
+    // A search from the address bar (OpenSearch) for a number with a page goes to it.
+    var number = /^\s*(\d{3})\s*$/.exec(query || "");
+    if (number && document.querySelector('[data-code="' + number[1] + '"]')) {
+      location.replace("/" + number[1] + "/");
+      return;
+    }
     if (query && !input.value) input.value = query;
     load();
     apply();

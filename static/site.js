@@ -141,6 +141,16 @@
     });
   }
 
+  // Offline reading: the service worker (routes.SERVICE_WORKER) keeps the pages opened and
+  // the look-up; registered after the page has loaded, so it costs a first visit nothing.
+  function setupOffline() {
+    if (!("serviceWorker" in navigator)) return;
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js").catch(function () { /* not offered here */ });
+    });
+  }
+
+  setupOffline();
   ready(function () {
     setupTheme();
     setupLookup();

@@ -3,6 +3,7 @@ a page each."""
 import yaml
 
 from .. import routes, schema
+from ..cards import Card
 from ..reader import suggest
 from .base import Job, yaml_file
 
@@ -40,5 +41,5 @@ def outputs(site, out):
         trail = [("HTTP status codes", routes.HOME), (f"{key} {cls['name']}", routes.class_url(key))]
         out.page(routes.class_url(key), "class.html",
                  (cls, tuple(entry.listing for entry in codes), out.linked(SOURCE)),
-                 key=key, cls=cls, codes=codes,
+                 card=Card("Status code class", key, cls["name"], key), key=key, cls=cls, codes=codes,
                  json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(trail)}))

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from .. import routes, schema, scenarios
+from ..cards import Card
 from ..model import Problem
 from ..observed import Observations
 from .base import Job, load_once, read_record
@@ -75,6 +76,7 @@ def outputs(site, out):
     captions = tuple(site.phrase(code) for code in scenarios.REDIRECT_CODES)
     out.page(routes.CLIENTS, "clients.html", (site.clients, captions), questions=scenarios.QUESTIONS,
              observed_day=max(row["date"] for row in site.clients.results.values()),
+             card=Card("Observed", "What HTTP clients really do", "Redirects, retries, Retry-After and more, run for real"),
              json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(trail)}))
     out.file(routes.API_CLIENTS, lambda: (json.dumps(api(site), ensure_ascii=False, indent=2)
                                           + "\n").encode(), (site.clients,))

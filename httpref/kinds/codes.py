@@ -5,6 +5,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .. import facts, routes, schema
+from ..cards import Card
 from ..model import StatusCode
 from ..text import CODE_REF, parse_spec
 from ..reader import FileReader, suggest
@@ -44,14 +45,23 @@ def outputs(site, out):
         previous = site.codes[index - 1] if index else None
         following = site.codes[index + 1] if index + 1 < len(site.codes) else None
         sent = proxies.sends(site, entry.code)
-        shows = (entry, site.classes[entry.class_key]["name"], out.linked(entry.source),
-                 *((item.code, item.phrase) for item in (previous, following) if item),
-                 entry.code in facts.REDIRECTS and out.linked(*facts.REDIRECTS),
-                 tuple(item.name for item in site.comparisons_with(entry.code)),
-                 site.guide_ways_to(entry.code), site.messages_meaning(entry.code),
-                 clients.observed_for(site, (entry.code,)), repr(sent))
-        out.page(entry.url, "code.html", shows, entry=entry, previous=previous, next=following, sent=sent,
+        shows = page_shows(site, index, out, sent)
+        card = Card(f"{entry.class_key} {site.classes[entry.class_key]['name']}", str(entry.code),
+                    entry.phrase, entry.class_key)
+        out.page(entry.url, "code.html", shows, card=card, entry=entry, previous=previous, next=following, sent=sent,
                  json_ld=lambda entry=entry: out.json_ld(code_json_ld(site, entry, out)))
+
+
+def page_shows(site, index: int, out, sent) -> tuple:
+    """Every fact the page of site.codes[index] (and its /api/NNN.json) shows."""
+    entry = site.codes[index]
+    neighbours = [site.codes[at] for at in (index - 1, index + 1) if 0 <= at < len(site.codes)]
+    return (entry, site.classes[entry.class_key]["name"], out.linked(entry.source),
+            *((item.code, item.phrase) for item in neighbours),
+            entry.code in facts.REDIRECTS and out.linked(*facts.REDIRECTS),
+            tuple(item.name for item in site.comparisons_with(entry.code)),
+            site.guide_ways_to(entry.code), site.messages_meaning(entry.code),
+            clients.observed_for(site, (entry.code,)), repr(sent))
 
 
 def lookup(site) -> list:

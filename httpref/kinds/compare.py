@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 from .. import routes, schema
+from ..cards import Card
 from ..model import Comparison
 from ..reader import FileReader
 from . import clients, codes, proxies
@@ -84,6 +85,7 @@ def outputs(site, out):
         sent = proxies.compared(site, item.codes)
         out.page(item.url, "compare.html", (item, tuple(entries), out.linked(item.source),
                                             clients.observed_for(site, item.codes), repr(sent)),
+                 card=Card("Which one?", item.name, " or ".join(entry.phrase for entry in entries)),
                  item=item, entries=entries, sent=sent, json_ld=lambda item=item, trail=trail: out.json_ld(
                      {"@context": "https://schema.org",
                       "@graph": [out.breadcrumbs(trail), out.faq(item.faq)]}))
@@ -91,6 +93,7 @@ def outputs(site, out):
                     for item in site.comparisons)
     out.page(routes.COMPARE, "compare_index.html",
              (listing, out.linked(*(item.source for item in site.comparisons))),
+             card=Card("Comparisons", "Confusable status codes, side by side", "401 or 403? 502 or 504?"),
              json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(
                  [("HTTP status codes", routes.HOME), index])}))
 

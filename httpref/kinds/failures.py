@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 from .. import routes, schema
+from ..cards import Card
 from ..model import Failure
 from ..reader import FileReader
 from .base import Job, load_once, source_files
@@ -45,7 +46,7 @@ def outputs(site, out):
                  (item.name, item.url)]
         out.page(item.url, "failure.html", (item, out.linked(item.source),
                                             site.messages_meaning(item.slug)),
-                 item=item, json_ld=lambda item=item, trail=trail: out.json_ld(
+                 card=Card("No status code", item.name, item.title), item=item, json_ld=lambda item=item, trail=trail: out.json_ld(
                      {"@context": "https://schema.org",
                       "@graph": [out.breadcrumbs(trail), out.faq(item.faq)]}))
 

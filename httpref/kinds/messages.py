@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from .. import routes, schema
+from ..cards import Card
 from ..model import Message, Problem
 from ..reader import FileReader, suggest
 from . import codes, proxies
@@ -141,6 +142,7 @@ def outputs(site, out):
              (site.messages, tuple((item.slug, item.name, item.title) for item in site.failures),
               names),
              groups=tuple(group for group in groups if group[1]),
+             card=Card("Error messages", "What does your error screen say?", "Browser, server, CDN and log texts, and what they mean"),
              json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(trail)}))
     out.file(routes.API_MESSAGES, lambda: (json.dumps(
         {"messages": [message_record(site, message) for message in site.messages],

@@ -1,6 +1,7 @@
 """Prose pages, content/pages/NAME.md (the explainer): a title, a description and a
 Markdown body, and a page each at /NAME/."""
 from .. import routes, schema
+from ..cards import Card
 from ..model import Page
 from ..text import line_breaks
 from ..reader import FileReader
@@ -15,7 +16,10 @@ RESERVED_NAMES = {**{routes.class_url(key).strip("/"): f"the {key} class page"
                   routes.STATIC.strip("/"): "the stylesheet, script and icon",
                   routes.COMPARE.strip("/"): "the comparisons",
                   routes.GUIDE.strip("/"): "the decision guide",
-                  routes.MESSAGES.strip("/"): "the error messages"}
+                  routes.MESSAGES.strip("/"): "the error messages",
+                  routes.CHEATSHEET.strip("/"): "the cheat sheet",
+                  routes.CLIENTS.strip("/"): "what clients do",
+                  routes.PROXIES.strip("/"): "what proxies send"}
 
 
 def load(job: Job) -> tuple:
@@ -27,6 +31,7 @@ def outputs(site, out):
     for prose in site.pages:
         trail = [("HTTP status codes", routes.HOME), (prose.title, prose.url)]
         out.page(prose.url, "page.html", (prose, out.linked(prose.source)), prose=prose,
+                 card=Card("Explainer", prose.title, prose.description),
                  json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(trail)}))
 
 

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from .. import routes, scenarios
+from ..cards import Card
 from ..model import Message, Problem
 from ..observed import ProxyAnswer
 from .base import Job, load_once, read_record
@@ -61,12 +62,14 @@ def outputs(site, out):
     shown = (site.proxy_answers, phrases(site))
     out.page(routes.PROXIES, "proxies.html", (*shown, site.platforms), proxies=tuple(scenarios.PROXIES.values()),
              proxy_timeout=scenarios.PROXY_TIMEOUT,
+             card=Card("Observed", "Which code will my proxy send?", "nginx, Apache, HAProxy, Caddy, Varnish and 12 platforms"),
              json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(trail)}))
     for failure in scenarios.PROXY_FAILURES.values():
         here = trail + [(failure.title, routes.proxy_url(failure.id))]
         without_tls = tuple(proxy.name for proxy in scenarios.PROXIES.values() if failure.tls_port and not proxy.tls)
         out.page(routes.proxy_url(failure.id), "proxy_failure.html", (*shown, failure), failure=failure,
-                 without_tls=without_tls, json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(here)}))
+                 without_tls=without_tls, card=Card("Which code will my proxy send?", failure.title),
+                 json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(here)}))
     out.file(routes.API_PROXIES, lambda: (json.dumps(api(site), ensure_ascii=False, indent=2)
                                           + "\n").encode(), (site.proxy_answers, site.platforms))
 
