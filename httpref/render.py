@@ -202,7 +202,7 @@ def render_draft(site: Site, templates: Path, assets: dict, entry: StatusCode,
     for name in ("md", "md_short", "md_inline"):
         env.filters[name] = as_typed_if_wrong(env.filters[name], markdown)
     return env.get_template("code.html").render(
-        url=entry.url, entry=entry, previous=None, next=None, json_ld=None,
+        url=entry.url, card_url=routes.card_url(entry.url), entry=entry, previous=None, next=None, json_ld=None,
         sent=proxies.sends(site, entry.code)).encode("utf-8")
 
 
@@ -290,13 +290,13 @@ def plan_site(site: Site, templates: Path, assets: dict, memo: Memo) -> tuple:
              card=Card("Cheat sheet", "Every HTTP status code on one page", "To print on one or two sheets"),
              json_ld=json_ld({"@context": "https://schema.org", **breadcrumbs(site, [
                  ("HTTP status codes", routes.HOME), ("Cheat sheet", routes.CHEATSHEET)])}))
+    api.outputs(site, out)
+    reach.outputs(site, out, assets, cards)
     out.page(routes.NOT_FOUND, "404.html", (404 in site.by_code,), json_ld=None)
     out.page(routes.SITEMAP, "sitemap.xml", (tuple(out.listed),), urls=sorted(out.listed))
     out.file("/_headers", lambda: env.get_template("headers.txt").render().encode())
     out.file("/robots.txt",
              lambda: f"User-agent: *\nAllow: /\n\nSitemap: {base}{routes.SITEMAP}\n".encode())
-    api.outputs(site, out)
-    reach.outputs(site, out, assets, cards)
     for url, data in assets.values():
         out.file(url, lambda data=data: data)  # the URL holds the content hash
     return out.outputs, markdown

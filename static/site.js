@@ -142,15 +142,10 @@
   }
 
   // Offline reading: the service worker (routes.SERVICE_WORKER) keeps the pages opened and
-  // the look-up; registered after the page has loaded, so it costs a first visit nothing.
-  function setupOffline() {
-    if (!("serviceWorker" in navigator)) return;
-    window.addEventListener("load", function () {
-      navigator.serviceWorker.register("/sw.js").catch(function () { /* not offered here */ });
-    });
-  }
-
-  setupOffline();
+  // the look-up; registered once the page has loaded, so it costs a first visit nothing.
+  if (navigator.serviceWorker) addEventListener("load", function () {
+    navigator.serviceWorker.register("/sw.js").catch(function () { /* not offered here */ });
+  });
   ready(function () {
     setupTheme();
     setupLookup();

@@ -18,7 +18,8 @@ PAGES = {"home": "/", "code-202": "/202/", "vendor-522": "/522/",
          "code-503": "/503/", "messages": "/messages/",
          "failure": "/messages/err-connection-refused/", "not-found-299": "/299/",
          "clients": "/clients/", "code-307-clients": "/307/#clients", "proxies": "/proxies/",
-         "proxy-failure": "/proxies/upstream-timeout/", "code-502-who-sends": "/502/#who-sends"}
+         "proxy-failure": "/proxies/upstream-timeout/", "code-502-who-sends": "/502/#who-sends",
+         "class-4xx": "/4xx/", "cheatsheet": "/cheatsheet/", "api": "/api/", "offline": "/offline.html"}
 WIDTHS = {"phone": 390, "desktop": 1280}
 
 

@@ -25,7 +25,7 @@ def page(browser):
 
 def test_filter_finds_codes_by_words(page, base):
     page.goto(base + "/")
-    box = page.get_by_label("Filter codes")
+    box = page.get_by_label("Type the code or the message you see")
     box.fill("too many")
     expect(page.locator('li:has(a[href="/429/"])')).to_be_visible()
     expect(page.locator('li:has(a[href="/200/"])')).to_be_hidden()

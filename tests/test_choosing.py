@@ -64,7 +64,8 @@ def test_comparison_page_decides_first_and_shows_the_entries_facts(built_site, i
     page = parse_page(built_site / "compare" / item.slug / "index.html")
     entries = [SITE.by_code[code] for code in item.codes]
     heading = re.search(r"<h1>(.*?)</h1>", html, re.S)[1]
-    assert all(f'<span class="num">{e.code}</span> {e.phrase}' in heading for e in entries)
+    # Each code in its class colour, and its phrase: the class is never told by colour alone.
+    assert all(f'<span class="num t{e.code // 100}">{e.code}</span> {e.phrase}' in heading for e in entries)
     lede = re.search(r'<p class="lede">(.*?)</p>', html, re.S)[1]
     assert all(f'href="/{code}/"' in lede for code in item.codes), "the decision names each code"
     assert html.index('class="lede"') < html.index('id="use-') < html.index('id="facts"')

@@ -105,7 +105,7 @@ def test_broken_content_shows_the_error_and_keeps_the_last_good_site(server):
     assert wait_for(lambda: "Build failed" in get(port, "/201/")[2])
     status, _, body = get(port, "/201/")
     assert status == 200 and "content/codes/200.md:2: phrase: expected text, got a boolean" in body
-    assert "<h1><span class=\"num\">201</span> Created</h1>" in body, \
+    assert "<h1><span class=\"num t2\">201</span> Created</h1>" in body, \
         "the last good page is still served below the error"
     status, _, body = get(port, "/200/")  # the broken entry is a draft of what it says now
     assert status == 200 and "Draft: this entry does not pass" in body
@@ -163,7 +163,7 @@ def test_a_new_entry_is_a_marked_draft_in_the_dev_server_and_never_built(fixture
     assert status == "200 OK" and headers[0] == ("Content-Type", "text/html; charset=utf-8")
     page = body.decode()
     assert "Draft: this entry does not pass `python build.py check` yet" in page
-    assert "<h1><span class=\"num\">299</span> Drafty</h1>" in page
+    assert "<h1><span class=\"num t2\">299</span> Drafty</h1>" in page
     assert "[Draft: summary: required field is missing]" in page
     assert "[Draft: What it means:" not in page  # the scaffold has the section, with a TODO
     assert "content/codes/299.md:" in page and "summary: required field is missing" in page

@@ -38,7 +38,7 @@ def test_code_page_has_every_part(built_site, code):
     page = parse_page(built_site / str(code) / "index.html")
     html = (built_site / str(code) / "index.html").read_text()
     assert set(CODE_SECTIONS) <= page.ids
-    assert re.search(rf"<h1><span class=\"num\">{code}</span> {re.escape(entry.phrase)}</h1>", html)
+    assert re.search(rf"<h1><span class=\"num t{code // 100}\">{code}</span> {re.escape(entry.phrase)}</h1>", html)
     visitor = html.split('id="visitor"')[1].split("</section>")[0]
     assert 2 <= visitor.count("<li>") <= 5
     developer = html.split('id="developer"')[1].split("</section>")[0]
@@ -74,9 +74,10 @@ def test_every_internal_link_and_anchor_resolves(built_site):
                 broken.append(f"{here} -> {link} (no such anchor)")
     assert broken == []
     # + classes, home, 404, comparisons and their index, the guide, failures, the messages and
-    # the clients, and the proxies with a page per failure
+    # the clients, and the proxies with a page per failure, the cheat sheet, the API's page and
+    # the page the service worker shows offline
     assert len(ids) == len(SITE.codes) + 5 + len(SITE.pages) + 2 + len(SITE.comparisons) + 1 + 1 \
-        + len(SITE.failures) + 1 + 1 + 1 + len(scenarios.PROXY_FAILURES)
+        + len(SITE.failures) + 1 + 1 + 1 + len(scenarios.PROXY_FAILURES) + 3
 
 
 def test_sitemap_lists_every_page_and_only_real_ones(built_site):
@@ -85,7 +86,7 @@ def test_sitemap_lists_every_page_and_only_real_ones(built_site):
     paths = [loc.removeprefix(base) for loc in locs]
     assert all(loc.startswith(base + "/") for loc in locs)
     assert all(target_file(built_site, path).is_file() for path in paths)
-    pages = {url_of(built_site, page) for page in html_pages(built_site)} - {"/404.html"}
+    pages = {url_of(built_site, page) for page in html_pages(built_site)} - {"/404.html", "/offline.html"}
     assert set(paths) == pages
     assert (built_site / "robots.txt").read_text().endswith(f"Sitemap: {base}/sitemap.xml\n")
 
