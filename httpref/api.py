@@ -57,7 +57,7 @@ def outputs(site: Site, out):
         sent = proxies.sends(site, entry.code)
         out.file(routes.api_code_url(entry.code),
                  lambda entry=entry, sent=sent: dump(code_record(site, entry, out.markdown, sent)),
-                 codes.page_shows(site, index, out, sent))
+                 codes.page_shows(site, index, out, sent), beside=entry.url)
     out.file(routes.API_CSV, lambda: codes_csv(site), (tuple(entry.listing for entry in site.codes),))
     out.file(routes.LOOKUP, lambda: lookup_data(site), (
         tuple(site.codes), site.comparisons, site.failures, site.messages, site.proxy_answers))

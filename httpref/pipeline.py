@@ -65,13 +65,17 @@ def render_in_parallel(site, templates: Path, assets: dict, workers: int | None 
     forking threads is unsafe."""
     global _JOB
     plan, markdown = plan_site(site, templates, assets, Memo())
-    # The pages and the share cards (drawn when not in the cache) are the work to share out.
-    pages = [output.path for output in plan if output.path.endswith((".html", ".png"))]
+    pages = [output.path for output in plan if output.path.endswith(".html")]
     workers = (workers or parallel_workers()) if len(pages) >= 40 else 1
     if workers < 2:
         return make_outputs(plan, markdown, templates)
     shares = [set(pages[index::workers]) for index in range(workers)]
-    shares[0] |= {output.path for output in plan} - set(pages)  # and every file not a page
+    # A file made beside a page (its card, a code's data) is made by the same process, which
+    # has that page's Markdown converted already; every other file by the first.
+    share_of = {path: share for share in shares for path in share}
+    for output in plan:
+        if output.path not in share_of:
+            share_of.get(output.beside, shares[0]).add(output.path)
     _JOB = (plan, markdown, templates)
     try:
         context = multiprocessing.get_context("fork")

@@ -227,6 +227,7 @@ class Output:
     path: str
     make: Callable[[], bytes]
     shows: tuple
+    beside: str = ""  # the page it is best made with (its card, its data: the same texts)
 
 
 class Plan:
@@ -245,13 +246,15 @@ class Plan:
             self.listed.append(url)
         card_url = routes.card_url(url if card else routes.HOME)
         if card:
-            self.file(card_url, lambda: self.cards.draw(card), (card, self.cards.key))
+            self.file(card_url, lambda: self.cards.draw(card), (card, self.cards.key), beside=url)
         self.file(url, lambda: self.env.get_template(template).render(
             url=url, card_url=card_url, **{name: value() if callable(value) else value
                                            for name, value in context.items()}).encode("utf-8"), shows)
 
-    def file(self, url: str, make, shows: tuple = ()):
-        self.outputs.append(Output(routes.output_path(url), make, shows))
+    def file(self, url: str, make, shows: tuple = (), beside: str = ""):
+        """A file at `url`; `beside`, the URL of the page it is best made with."""
+        self.outputs.append(Output(routes.output_path(url), make, shows,
+                                   beside and routes.output_path(beside)))
 
     @staticmethod
     def json_ld(data) -> Markup:

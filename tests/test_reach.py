@@ -162,25 +162,21 @@ def test_a_code_card_shows_its_class_colour(built_site):
         assert not {tone for key, tone in tones.items() if key[0] not in (str(code)[0], "1")} & colours
 
 
-def test_cards_are_drawn_once_per_content(tmp_path, monkeypatch):
+def test_cards_are_drawn_once_per_content(fixture_site, tmp_path, monkeypatch):
     """A second build reads the cards it drew from the cache; a changed phrase redraws its card only."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     drawn = []
     real = cards.draw_card
     monkeypatch.setattr(cards, "draw_card", lambda *args: drawn.append(args[1]) or real(*args))
-    root = tmp_path / "site"
-    shutil.copytree(REPO / "content", root / "content")
-    for folder in ("templates", "static", "httpref"):
-        shutil.copytree(REPO / folder, root / folder)
     first = tmp_path / "one"
-    build_site(root, first, workers=1)  # drawn here, where the test can count
-    assert len(drawn) > 100
+    build_site(fixture_site, first, workers=1)  # drawn here, where the test can count
+    assert len(drawn) == len(list((first / "cards").iterdir())) > 10
     drawn.clear()
-    edit(root, "content/codes/420.md", "phrase: Enhance Your Calm", "phrase: Enhance Your Calm Now")
+    edit(fixture_site, "content/codes/499.md", "phrase: Client Closed Request", "phrase: Client Gone")
     second = tmp_path / "two"
-    build_site(root, second, workers=1)
-    assert drawn == ["420"]
-    assert (first / "cards" / "202.png").read_bytes() == (second / "cards" / "202.png").read_bytes()
+    build_site(fixture_site, second, workers=1)
+    assert drawn == ["499"]
+    assert (first / "cards" / "200.png").read_bytes() == (second / "cards" / "200.png").read_bytes()
 
 
 def test_manifest_icons_and_opensearch(built_site):
