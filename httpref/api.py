@@ -13,22 +13,13 @@ from .model import Site, StatusCode
 from .text import parse_spec
 
 SCHEMAS = Path(__file__).parent / "schemas"
-# The files under /api/, each with its schema (httpref/schemas/NAME.json), in the order the
-# /api/ page lists them: (schema name, URL or None for one file per code, what it is).
-FILES = (
-    ("codes", routes.API, "Every code: phrase, class, summary, specification, caching and "
-                          "content rules, former names and vendors; and every comparison."),
-    ("code", None, "One code with everything its page states as facts, and links to its "
-                   "comparisons, the messages that mean it and what clients and proxies did."),
-    ("messages", routes.API_MESSAGES, "Every error text people see, who shows it, where it "
-                                      "was read and the code or failure it means."),
-    ("clients", routes.API_CLIENTS, "What each HTTP client did in each scenario, observed, "
-                                    "with its version."),
-    ("proxies", routes.API_PROXIES, "Which code each proxy sends and logs when the "
-                                    "application behind it fails: observed and documented."),
-    ("lookup", routes.LOOKUP, "What the site's look-up box searches."),
-)
-NAMES = tuple(name for name, _, _ in FILES)
+# The files under /api/ in the order the /api/ page lists them: (the name of its schema,
+# httpref/schemas/NAME.json, which also says what the file holds; its URL).
+PER_CODE = "code"  # the schema of /api/NNN.json, one file for every code
+FILES = (("codes", routes.API), (PER_CODE, routes.api_code_url("NNN")),
+         ("messages", routes.API_MESSAGES), ("clients", routes.API_CLIENTS),
+         ("proxies", routes.API_PROXIES), ("lookup", routes.LOOKUP))
+NAMES = tuple(name for name, _ in FILES)
 EXCERPT = ("code", "phrase", "class", "summary", "official", "spec", "cacheable_by_default")
 PYTHON_EXAMPLE = """import json
 import urllib.request
@@ -49,26 +40,28 @@ CSV_COLUMNS = (("code", "the status code"), ("phrase", "its reason phrase"),
 def outputs(site: Site, out):
     """Every /api/ file, its schema and the page that documents them."""
     base = site.config["base_url"]
-    out.file(routes.API, lambda: dump(
-        {"codes": [code_summary(site, entry) for entry in site.codes],
-         "comparisons": [comparison_record(site, item) for item in site.comparisons]}),
+    out.data(routes.API, lambda: {
+        "codes": [code_summary(site, entry) for entry in site.codes],
+        "comparisons": [comparison_record(site, item) for item in site.comparisons]},
         (tuple(site.codes), site.comparisons))
     for index, entry in enumerate(site.codes):
         sent = proxies.sends(site, entry.code)
-        out.file(routes.api_code_url(entry.code),
-                 lambda entry=entry, sent=sent: dump(code_record(site, entry, out.markdown, sent)),
+        out.data(routes.api_code_url(entry.code),
+                 lambda entry=entry, sent=sent: code_record(site, entry, out.markdown, sent),
                  codes.page_shows(site, index, out, sent), beside=entry.url)
     out.file(routes.API_CSV, lambda: codes_csv(site), (tuple(entry.listing for entry in site.codes),))
     out.file(routes.LOOKUP, lambda: lookup_data(site), (
         tuple(site.codes), site.comparisons, site.failures, site.messages, site.proxy_answers))
-    for name in NAMES:
-        out.file(routes.api_schema_url(name), lambda name=name: dump(schema(name, base)),
-                 (read_schema(name), base))
+    schemas = {name: read_schema(name) for name in NAMES}
+    for name, text in schemas.items():
+        out.data(routes.api_schema_url(name),
+                 lambda text=text, name=name: {"$id": base + routes.api_schema_url(name), **json.loads(text)},
+                 (text, base))
     example = site.by_code.get(429) or site.codes[0]
-    out.page(routes.API_INDEX, "api.html", (FILES, CSV_COLUMNS, base, tuple(map(read_schema, NAMES)),
+    out.page(routes.API_INDEX, "api.html", (FILES, CSV_COLUMNS, base, tuple(schemas.values()),
                                             code_summary(site, example)),
-             files=lambda: [(name, url, what, schema_fields(json.loads(read_schema(name))))
-                            for name, url, what in FILES],
+             files=lambda: [(name, url, json.loads(schemas[name])["description"],
+                             schema_fields(json.loads(schemas[name]))) for name, url in FILES],
              example=example, csv_columns=CSV_COLUMNS,
              card=Card("Data", "The reference as JSON and CSV", "/api/NNN.json for every code, with schemas"),
              excerpt=lambda: json.dumps({key: value for key, value in code_summary(site, example).items()
@@ -78,17 +71,8 @@ def outputs(site: Site, out):
                  ("HTTP status codes", routes.HOME), ("Data for other tools", routes.API_INDEX)])}))
 
 
-def dump(data) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
-
-
 def read_schema(name: str) -> str:
     return (SCHEMAS / f"{name}.json").read_text(encoding="utf-8")
-
-
-def schema(name: str, base: str) -> dict:
-    """A schema as published: with its own address as $id."""
-    return {"$id": base + routes.api_schema_url(name), **json.loads(read_schema(name))}
 
 
 def schema_fields(schema: dict) -> list:

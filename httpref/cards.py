@@ -2,10 +2,10 @@
 
 Text is set in Pillow's bundled FreeType font (ImageFont.load_default(size=...)), so no system font
 is read and the same arguments give byte-identical PNGs wherever the same Pillow runs. Colours are
-the stylesheet's: white ground, #1b1f24 ink, #57606a muted, the class tone (read_tones) for the bar,
-kicker and status code; every one is 4.5:1 or more on white (WCAG AA). Each colour is drawn as a
-coverage mask and the card saved in palette mode, 85 steps from white to each colour: exact solid
-colours, smooth edges. Icons: a bold white "200" centred on the tone, a rounded square with
+the stylesheet's light scheme (read_colours): its ground, ink and muted text, and the class tone
+(or the accent) for the bar, kicker and status code; each is 4.5:1 or more on the ground (WCAG
+AA). Each colour is drawn as a coverage mask and the card saved in palette mode, 85 steps from the
+ground to each colour: exact solid colours, smooth edges. Icons: a bold white "200" centred on the tone, a rounded square with
 transparent corners, or full bleed when maskable with the glyph inside the central 80% safe zone."""
 import hashlib
 import io
@@ -20,17 +20,23 @@ import PIL
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 W, H, MARGIN, BAR, GAP, SUB_GAP = 1200, 630, 64, 24, 40, 52
-WHITE, INK, MUTED, SITE_BLUE = "#ffffff", "#1b1f24", "#57606a", "#0b5cad"
+GLYPH = "#ffffff"  # the icon's text on a class colour: white, as on the site's badges
 ICON_TEXT = "200"
 # what the bundled font lacks, in characters it has; accents are dropped after NFKD
 _PLAIN = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2192": "->", "\u2190": "<-", "\u00d7": "x",
                         "\u2260": "!=", "\u2264": "<=", "\u2265": ">=", "\u00a0": " "})
 
 
-def read_tones(css: str) -> dict:
-    """{"1xx": "#57606a", ...} from the `--tone-1: #57606a;` ... custom properties of the CSS."""
-    return {f"{n}xx": value.lower()
-            for n, value in re.findall(r"--tone-([1-5])\s*:\s*(#[0-9a-fA-F]{6})\b", css)}
+def read_colours(css: str) -> dict:
+    """The stylesheet's colours for the light scheme: {"1xx": …, "5xx": …} from `--tone-1` to
+    `--tone-5`, and "ground", "ink", "muted", "accent" from `--bg`, `--fg`, `--muted`, `--accent`.
+    One the stylesheet lacks (a maintainer trying something) is drawn black, on white."""
+    names = {"bg": "ground", "fg": "ink", "muted": "muted", "accent": "accent"}
+    tones = {f"{n}xx": value for n, value in re.findall(r"--tone-([1-5])\s*:\s*(#[0-9a-fA-F]{6})\b", css)}
+    light = {names[name]: value for name, value in re.findall(
+        r"--(bg|fg|muted|accent)\s*:\s*light-dark\(\s*(#[0-9a-fA-F]{6})", css)}
+    missing = {key: "#000000" for key in [*names.values(), *(f"{n}xx" for n in range(1, 6))]}
+    return {key: value.lower() for key, value in {**missing, "ground": "#ffffff", **tones, **light}.items()}
 
 
 @lru_cache(maxsize=None)
@@ -115,31 +121,33 @@ def _png(im: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def draw_card(kicker: str, title: str, subtitle: str, tone: str | None, site_name: str) -> bytes:
+def draw_card(kicker: str, title: str, subtitle: str, tone: str, site_name: str,
+              colours: dict) -> bytes:
     """A 1200x630 PNG: a tone bar on the left, the kicker at the top, the site name at the foot,
     and between them the title (a status code: very large, in the tone; else dark, up to 3 lines)
     and the subtitle (up to 2 lines, omitted when ""). Text shrinks to fit the 64 px margins."""
-    tone = tone or SITE_BLUE
-    layers = {colour: Image.new("L", (W, H), 0) for colour in (tone, INK, MUTED)}  # coverage
+    ink, muted = colours["ink"], colours["muted"]
+    layers = {colour: Image.new("L", (W, H), 0) for colour in (tone, ink, muted)}  # coverage
     draw = {colour: ImageDraw.Draw(layer) for colour, layer in layers.items()}
     draw[tone].rectangle((0, 0, BAR - 1, H - 1), fill=255)
     x, width = BAR + MARGIN, W - MARGIN - (BAR + MARGIN)
     head, foot = _fit(kicker, width, 60, 36, 24, 1), _fit(site_name, width, 40, 30, 20, 1)
     _draw(draw[tone], x, MARGIN, head)
-    _draw(draw[MUTED], x, H - MARGIN - foot[3], foot)
+    _draw(draw[muted], x, H - MARGIN - foot[3], foot)
     top, bottom = MARGIN + head[3] + GAP, H - MARGIN - foot[3] - GAP
     code = title.strip().isdigit()
     sub = _fit(subtitle, width, (bottom - top) // 2, 64 if code else 44, 28, 2)
     below = sub[3] + SUB_GAP if sub[2] else 0
     main = _fit(title, width, bottom - top - below, 260 if code else 88, 36, 1 if code else 3, 45)
     y = top + (bottom - top - main[3] - below) // 2
-    _draw(draw[tone if code else INK], x, y, main)
-    _draw(draw[INK if code else MUTED], x, y + main[3] + SUB_GAP, sub)
-    # index 0 is white, then 85 steps from white to each colour (the tone may be MUTED)
-    card, palette = Image.new("L", (W, H), 0), [255, 255, 255]
+    _draw(draw[tone if code else ink], x, y, main)
+    _draw(draw[ink if code else muted], x, y + main[3] + SUB_GAP, sub)
+    # index 0 is the ground, then 85 steps from it to each colour (the tone may be the muted colour)
+    ground = ImageColor.getrgb(colours["ground"])
+    card, palette = Image.new("L", (W, H), 0), list(ground)
     for k, (colour, layer) in enumerate(layers.items()):
-        palette += [round(255 + (c - 255) * step / 84)
-                    for step in range(85) for c in ImageColor.getrgb(colour)]
+        palette += [round(g + (c - g) * step / 84)
+                    for step in range(85) for g, c in zip(ground, ImageColor.getrgb(colour))]
         card.paste(layer.point([0] + [1 + 85 * k + a * 84 // 255 for a in range(1, 256)]),
                    mask=layer.point([0] + [255] * 255))
     card = Image.frombytes("P", (W, H), card.tobytes())
@@ -148,7 +156,7 @@ def draw_card(kicker: str, title: str, subtitle: str, tone: str | None, site_nam
 
 
 def draw_icon(size: int, tone: str, maskable: bool = False) -> bytes:
-    """A square PNG app icon of `size` px: a bold white "200" on the tone colour (see above)."""
+    """A square PNG app icon of `size` px: a bold "200" in GLYPH on the tone colour (see above)."""
     if maskable:
         im = Image.new("RGB", (size, size), tone)
     else:  # the corners drawn at 4x and averaged down, for a smooth edge
@@ -162,8 +170,14 @@ def draw_icon(size: int, tone: str, maskable: bool = False) -> bytes:
     font, stroke, lines, _ = _fit(ICON_TEXT, room, room, largest, 8, 1, bold=30)
     x0, y0, x1, y1 = _ink(font, stroke, lines[0])  # centre the glyph's pixels, not its pen box
     at = ((size - x1 - x0) // 2, (size - y1 - y0) // 2)
-    d.text(at, lines[0], WHITE, font, anchor="ls", stroke_width=stroke, stroke_fill=WHITE)
+    d.text(at, lines[0], GLYPH, font, anchor="ls", stroke_width=stroke, stroke_fill=GLYPH)
     return _png(im)
+
+
+@lru_cache(maxsize=None)
+def drawing_code() -> bytes:
+    """This module's source, read once: a change to it draws every card again."""
+    return Path(__file__).read_bytes()
 
 
 class Card(NamedTuple):
@@ -180,24 +194,21 @@ class Cards:
     once is kept in the user's cache folder by a digest of everything that decides its
     pixels, so a later build, or another copy of the site, reads it instead of drawing it."""
 
-    NEUTRAL = SITE_BLUE
-
     def __init__(self, css: str, site_name: str):
-        self.tones, self.site_name = read_tones(css), site_name
-        code = Path(__file__).read_bytes()
-        # What every card's pixels follow from besides its words: the colours, this drawing
+        self.colours, self.site_name = read_colours(css), site_name
+        # What every card's pixels follow from besides its words: the colours, the drawing
         # code, the Pillow that runs it.
-        self.key = hashlib.blake2b(repr((sorted(self.tones.items()), site_name, PIL.__version__)).encode()
-                                   + code, digest_size=16).hexdigest()
+        self.key = hashlib.blake2b(repr((sorted(self.colours.items()), site_name, PIL.__version__)).encode()
+                                   + drawing_code(), digest_size=16).hexdigest()
         self.folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "httpref" / "cards"
 
     def draw(self, card: Card) -> bytes:
-        tone = self.tones.get(card.tone) if card.tone else None
+        tone = self.colours[card.tone or "accent"]
         return self.cached(repr(card), lambda: draw_card(card.kicker, card.title, card.subtitle,
-                                                         tone, self.site_name))
+                                                         tone, self.site_name, self.colours))
 
     def icon(self, size: int, maskable: bool) -> bytes:
-        return self.cached(f"icon {size} {maskable}", lambda: draw_icon(size, SITE_BLUE, maskable))
+        return self.cached(f"icon {size} {maskable}", lambda: draw_icon(size, self.colours["accent"], maskable))
 
     def cached(self, words: str, draw) -> bytes:
         name = hashlib.blake2b((self.key + words).encode(), digest_size=16).hexdigest() + ".png"

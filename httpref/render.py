@@ -112,6 +112,7 @@ def make_environment(templates: Path, site: Site, assets: dict, markdown: Markdo
         api_index_url=routes.API_INDEX,
         cheatsheet_url=routes.CHEATSHEET,
         manifest_url=routes.MANIFEST,
+        service_worker_url=routes.SERVICE_WORKER,
         opensearch_url=routes.OPENSEARCH,
         api_csv_url=routes.API_CSV,
         api_code_url=routes.api_code_url,
@@ -250,6 +251,11 @@ class Plan:
         self.file(url, lambda: self.env.get_template(template).render(
             url=url, card_url=card_url, **{name: value() if callable(value) else value
                                            for name, value in context.items()}).encode("utf-8"), shows)
+
+    def data(self, url: str, make, shows: tuple = (), beside: str = ""):
+        """A JSON file at `url` of what `make()` returns: indented UTF-8, ending in a newline."""
+        self.file(url, lambda: (json.dumps(make(), ensure_ascii=False, indent=2) + "\n").encode(),
+                  shows, beside)
 
     def file(self, url: str, make, shows: tuple = (), beside: str = ""):
         """A file at `url`; `beside`, the URL of the page it is best made with."""

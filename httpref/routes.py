@@ -5,7 +5,7 @@ NOT_FOUND = "/404.html"
 SITEMAP = "/sitemap.xml"
 CHEATSHEET = "/cheatsheet/"  # every code on one printable page
 MANIFEST = "/manifest.webmanifest"
-SERVICE_WORKER = "/sw.js"  # at the root, so that it may keep every page (static/site.js registers it)
+SERVICE_WORKER = "/sw.js"  # at the root, so that it may keep every page (site.js registers it)
 OFFLINE = "/offline.html"  # what the service worker shows for a page not saved
 OPENSEARCH = "/opensearch.xml"
 API = "/api/codes.json"
@@ -29,7 +29,8 @@ def code_url(code: int) -> str:
     return f"/{code}/"
 
 
-def api_code_url(code: int) -> str:
+def api_code_url(code: int | str) -> str:
+    """A code's data (given "NNN": how the /api/ page names them all)."""
     return f"/api/{code}.json"
 
 

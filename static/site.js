@@ -141,10 +141,11 @@
     });
   }
 
-  // Offline reading: the service worker (routes.SERVICE_WORKER) keeps the pages opened and
+  // Offline reading: the service worker named on this script's tag keeps the pages opened and
   // the look-up; registered once the page has loaded, so it costs a first visit nothing.
-  if (navigator.serviceWorker) addEventListener("load", function () {
-    navigator.serviceWorker.register("/sw.js").catch(function () { /* not offered here */ });
+  var worker = document.currentScript && document.currentScript.getAttribute("data-sw");
+  if (worker && navigator.serviceWorker) addEventListener("load", function () {
+    navigator.serviceWorker.register(worker).catch(function () { /* not offered here */ });
   });
   ready(function () {
     setupTheme();

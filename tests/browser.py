@@ -41,10 +41,10 @@ if __name__ == "__main__":
     print(system_chromium() or "playwright's chromium")
 
 
-def serve_folder(folder, headers=None):
+def serve_folder(folder, headers=None, port=0):
     """Serve a built site over loopback in a thread, its 404.html for a missing file as static
     hosts do; returns (base URL, server to shut down). `headers` are added to every response
-    (e.g. the deploy headers with the CSP)."""
+    (e.g. the deploy headers with the CSP); `port` is any free one unless given."""
     import functools
     import http.server
     import threading
@@ -70,7 +70,7 @@ def serve_folder(folder, headers=None):
             if self.command != "HEAD":
                 self.wfile.write(body)
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port),
                                              functools.partial(Handler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}", server

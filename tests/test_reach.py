@@ -4,13 +4,11 @@ import csv
 import io
 import json
 import re
-import shutil
 import struct
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
@@ -22,6 +20,8 @@ from tests.conftest import REPO, build, edit, parse_page, visible_text
 
 SITE = load_site(REPO)
 BASE = SITE.config["base_url"]
+TONES = {key: value for key, value in cards.read_colours((REPO / "static" / "style.css").read_text()).items()
+         if key.endswith("xx")}  # the class colours
 
 
 def schemas(site) -> tuple:
@@ -41,8 +41,8 @@ def validator(site, name: str) -> Draft202012Validator:
 
 def published(site) -> list:
     """(schema name, path) of every JSON file under /api/."""
-    files = [(name, site / url.lstrip("/")) for name, url, _ in api.FILES if url]
-    return files + [("code", site / routes.api_code_url(entry.code).lstrip("/"))
+    files = [(name, site / url.lstrip("/")) for name, url in api.FILES if name != api.PER_CODE]
+    return files + [(api.PER_CODE, site / routes.api_code_url(entry.code).lstrip("/"))
                     for entry in SITE.codes]
 
 
@@ -116,9 +116,9 @@ def test_the_csv_has_every_code_and_the_documented_columns(built_site):
 
 def test_the_api_page_documents_every_file_and_its_example_runs(built_site):
     html = (built_site / "api" / "index.html").read_text()
-    for name, url, _ in api.FILES:
+    for name, url in api.FILES:
         assert f'href="{routes.api_schema_url(name)}"' in html
-        assert url is None or f"<code>{url}</code>" in html
+        assert f"<code>{url}</code>" in html
     text = visible_text(html)
     assert f"curl -s {BASE}/api/429.json" in text
     # Every field the schemas describe is listed, with its description.
@@ -153,13 +153,12 @@ def test_every_page_has_its_own_share_card(built_site):
 
 def test_a_code_card_shows_its_class_colour(built_site):
     from PIL import Image
-    tones = cards.read_tones((REPO / "static" / "style.css").read_text())
     for code in (202, 522, 308):
         image = Image.open(built_site / "cards" / f"{code}.png").convert("RGB")
         colours = {"#%02x%02x%02x" % colour for _, colour in image.getcolors(1 << 16)}
-        assert tones[f"{str(code)[0]}xx"] in colours
+        assert TONES[f"{str(code)[0]}xx"] in colours
         # No other class's colour (the grey of 1xx is also the card's small print).
-        assert not {tone for key, tone in tones.items() if key[0] not in (str(code)[0], "1")} & colours
+        assert not {tone for key, tone in TONES.items() if key[0] not in (str(code)[0], "1")} & colours
 
 
 def test_cards_are_drawn_once_per_content(fixture_site, tmp_path, monkeypatch):
@@ -229,7 +228,6 @@ def test_the_cheatsheet_prints_on_two_sheets_of_a4_and_letter(browser, base, bui
 
 
 def test_class_colours_mark_every_code_heading_in_both_schemes(browser, base):
-    tones = cards.read_tones((REPO / "static" / "style.css").read_text())
     for scheme in ("light", "dark"):
         context = browser.new_context(color_scheme=scheme)
         tab = context.new_page()
@@ -242,7 +240,7 @@ def test_class_colours_mark_every_code_heading_in_both_schemes(browser, base):
             assert badge == "rgb(198, 40, 40)"  # the 5xx tone under white text, in both schemes
         assert len(set(seen.values())) == 3, seen
         if scheme == "light":
-            assert seen[202] == "rgb({}, {}, {})".format(*bytes.fromhex(tones["2xx"][1:]))
+            assert seen[202] == "rgb({}, {}, {})".format(*bytes.fromhex(TONES["2xx"][1:]))
         # The class is also said in words, never by colour alone (this is 308's page).
         assert "3xx Redirection" in tab.locator(".hero .meta").inner_text()
         context.close()
@@ -264,19 +262,8 @@ def test_the_home_first_screen_serves_a_visitor_and_a_developer(browser, base):
     context.close()
 
 
-@pytest.fixture
-def deployment(tmp_path):
-    """A copy of the site built and served, to go offline from and to deploy again."""
-    root = tmp_path / "site"
-    shutil.copytree(REPO / "content", root / "content")
-    for folder in ("templates", "static"):
-        shutil.copytree(REPO / folder, root / folder)
-    out = build(root, tmp_path / "_site")
-    return root, out
-
-
-def test_reading_offline_and_picking_up_a_new_deployment(browser, deployment):
-    root, out = deployment
+def test_reading_offline_and_picking_up_a_new_deployment(browser, real_site, tmp_path):
+    root, out = real_site, build(real_site, tmp_path / "_site")
     base, server = serve_folder(out)
     port = base.rsplit(":", 1)[1]
     context = browser.new_context()
@@ -300,23 +287,10 @@ def test_reading_offline_and_picking_up_a_new_deployment(browser, deployment):
     # A new deployment: its pages show at once when back online, never the saved copy.
     edit(root, "content/codes/503.md", "summary: ", "summary: Redeployed. ")
     build(root, out)
-    again, server = serve_folder_on(out, int(port))
+    again, server = serve_folder(out, port=int(port))  # the origin the service worker belongs to
     try:
         tab.goto(again + "/503/")
         assert tab.locator(".lede").inner_text().startswith("Redeployed.")
     finally:
         server.shutdown()
         context.close()
-
-
-def serve_folder_on(folder, port: int):
-    """serve_folder on a given port (the origin the service worker belongs to)."""
-    import http.server
-    import threading
-    base, first = serve_folder(folder)
-    handler = first.RequestHandlerClass
-    first.shutdown()
-    first.server_close()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{port}", server

@@ -1,7 +1,6 @@
 """What clients do, content/observed/clients.json: what each client observed by tests/observe.py
 did in each scenario of httpref/scenarios.py. It makes /clients/, /api/clients.json and the
 test server people download, /testserver.py, which answers every code of the site."""
-import json
 from pathlib import Path
 
 from .. import routes, schema, scenarios
@@ -78,8 +77,7 @@ def outputs(site, out):
              observed_day=max(row["date"] for row in site.clients.results.values()),
              card=Card("Observed", "What HTTP clients really do", "Redirects, retries, Retry-After and more, run for real"),
              json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(trail)}))
-    out.file(routes.API_CLIENTS, lambda: (json.dumps(api(site), ensure_ascii=False, indent=2)
-                                          + "\n").encode(), (site.clients,))
+    out.data(routes.API_CLIENTS, lambda: api(site), (site.clients,))
 
 
 def api(site) -> dict:

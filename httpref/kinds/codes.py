@@ -42,8 +42,7 @@ def with_files(job: Job) -> frozenset:
 def outputs(site, out):
     """A page for every entry."""
     for index, entry in enumerate(site.codes):
-        previous = site.codes[index - 1] if index else None
-        following = site.codes[index + 1] if index + 1 < len(site.codes) else None
+        previous, following = neighbours(site, index)
         sent = proxies.sends(site, entry.code)
         shows = page_shows(site, index, out, sent)
         card = Card(f"{entry.class_key} {site.classes[entry.class_key]['name']}", str(entry.code),
@@ -52,12 +51,17 @@ def outputs(site, out):
                  json_ld=lambda entry=entry: out.json_ld(code_json_ld(site, entry, out)))
 
 
+def neighbours(site, index: int) -> tuple:
+    """(previous, next) entry of site.codes[index], None at either end."""
+    return (site.codes[index - 1] if index else None,
+            site.codes[index + 1] if index + 1 < len(site.codes) else None)
+
+
 def page_shows(site, index: int, out, sent) -> tuple:
     """Every fact the page of site.codes[index] (and its /api/NNN.json) shows."""
     entry = site.codes[index]
-    neighbours = [site.codes[at] for at in (index - 1, index + 1) if 0 <= at < len(site.codes)]
     return (entry, site.classes[entry.class_key]["name"], out.linked(entry.source),
-            *((item.code, item.phrase) for item in neighbours),
+            *((item.code, item.phrase) for item in neighbours(site, index) if item),
             entry.code in facts.REDIRECTS and out.linked(*facts.REDIRECTS),
             tuple(item.name for item in site.comparisons_with(entry.code)),
             site.guide_ways_to(entry.code), site.messages_meaning(entry.code),

@@ -136,7 +136,7 @@ def outputs(site, out):
     trail = [("HTTP status codes", routes.HOME), ("Which code should I return?", routes.GUIDE)]
     shows = (guide, out.linked(guide.source), tuple(item.name for item in site.comparisons))
     out.page(routes.GUIDE, "guide.html", shows, guide=guide,
-             card=Card("Decision guide", "Which status code should I return?", "A few plain questions"),
+             card=Card("Decision guide", trail[-1][0], "A few plain questions"),
              json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(trail)}))
 
 

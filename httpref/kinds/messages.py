@@ -1,7 +1,6 @@
 """Messages, content/messages/SOURCE.yaml: the texts people see on an error screen or in a
 log (a browser's, a server's, a CDN's, a client's), each mapped to the status code it means
 or to a failure with none; the index at /messages/ and /api/messages.json."""
-import json
 import re
 import unicodedata
 from pathlib import Path
@@ -144,10 +143,10 @@ def outputs(site, out):
              groups=tuple(group for group in groups if group[1]),
              card=Card("Error messages", "What does your error screen say?", "Browser, server, CDN and log texts, and what they mean"),
              json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(trail)}))
-    out.file(routes.API_MESSAGES, lambda: (json.dumps(
-        {"messages": [message_record(site, message) for message in site.messages],
-         "failures": [failure_record(site, item) for item in site.failures]},
-        ensure_ascii=False, indent=2) + "\n").encode(), (site.messages, site.failures, names))
+    out.data(routes.API_MESSAGES, lambda: {
+        "messages": [message_record(site, message) for message in site.messages],
+        "failures": [failure_record(site, item) for item in site.failures]},
+        (site.messages, site.failures, names))
 
 
 def lookup(site) -> list:

@@ -3,7 +3,6 @@ tests/observe_proxies.py sent back when the application behind it failed in each
 httpref/scenarios.py. With the platforms we cannot run (kinds/platforms.py) it makes
 /proxies/, /api/proxies.json, "Who sends this" on code pages and the proxies' log lines and
 default pages among the messages."""
-import json
 import re
 from pathlib import Path
 
@@ -62,16 +61,16 @@ def outputs(site, out):
     shown = (site.proxy_answers, phrases(site))
     out.page(routes.PROXIES, "proxies.html", (*shown, site.platforms), proxies=tuple(scenarios.PROXIES.values()),
              proxy_timeout=scenarios.PROXY_TIMEOUT,
-             card=Card("Observed", "Which code will my proxy send?", "nginx, Apache, HAProxy, Caddy, Varnish and 12 platforms"),
+             card=Card("Observed", trail[-1][0], ", ".join(proxy.name for proxy in scenarios.PROXIES.values())
+                       + f" and {len(site.platforms)} platforms"),
              json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(trail)}))
     for failure in scenarios.PROXY_FAILURES.values():
         here = trail + [(failure.title, routes.proxy_url(failure.id))]
         without_tls = tuple(proxy.name for proxy in scenarios.PROXIES.values() if failure.tls_port and not proxy.tls)
         out.page(routes.proxy_url(failure.id), "proxy_failure.html", (*shown, failure), failure=failure,
-                 without_tls=without_tls, card=Card("Which code will my proxy send?", failure.title),
+                 without_tls=without_tls, card=Card(trail[-1][0], failure.title),
                  json_ld=out.json_ld({"@context": "https://schema.org", **out.breadcrumbs(here)}))
-    out.file(routes.API_PROXIES, lambda: (json.dumps(api(site), ensure_ascii=False, indent=2)
-                                          + "\n").encode(), (site.proxy_answers, site.platforms))
+    out.data(routes.API_PROXIES, lambda: api(site), (site.proxy_answers, site.platforms))
 
 
 def phrases(site) -> tuple:
